@@ -1,0 +1,142 @@
+"""A believable, clearly fictional demo clinic. Every function is idempotent: rows are keyed by
+fixed usernames and MRNs, so running the seed twice changes nothing."""
+
+import datetime as dt
+import os
+import random
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from clinic.roles import Role, assign_role
+from patients.models import ConsentUse, FitzpatrickType, Patient, PhotoConsent, SexAtBirth
+
+CREDENTIALS_FILE = settings.BASE_DIR / "var" / "demo-credentials.txt"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+
+
+DEMO_USERS = [
+    DemoUser("dermatologist", "Amara", "Okafor", Role.DERMATOLOGIST),
+    DemoUser("frontdesk", "Sam", "Reyes", Role.FRONT_DESK),
+    DemoUser("clinicadmin", "Jordan", "Lee", Role.CLINIC_ADMIN),
+]
+
+_FIRST = [
+    ("Aisha", SexAtBirth.FEMALE), ("Ben", SexAtBirth.MALE), ("Chloe", SexAtBirth.FEMALE),
+    ("Dev", SexAtBirth.MALE), ("Elena", SexAtBirth.FEMALE), ("Farid", SexAtBirth.MALE),
+    ("Grace", SexAtBirth.FEMALE), ("Hiro", SexAtBirth.MALE), ("Ines", SexAtBirth.FEMALE),
+    ("Jonah", SexAtBirth.MALE), ("Kemi", SexAtBirth.FEMALE), ("Liam", SexAtBirth.MALE),
+    ("Maya", SexAtBirth.FEMALE), ("Nikhil", SexAtBirth.MALE), ("Olivia", SexAtBirth.FEMALE),
+]  # fmt: skip
+_LAST = [
+    "Adeyemi", "Brennan", "Castillo", "Dubois", "Eriksen", "Fontaine", "Gallagher", "Haddad",
+    "Iwasaki", "Jovanovic", "Kowalski", "Lindqvist", "Mensah", "Novak", "O'Connell", "Patel",
+]  # fmt: skip
+_STREETS = ["Example Road", "Sample Street", "Test Lane", "Demo Avenue", "Placeholder Close"]
+
+
+def seed_users() -> tuple[list[str], str | None]:
+    """Creates the demo sign-ins. Returns the usernames and the password if it was just set."""
+    missing = [u for u in DEMO_USERS if not User.objects.filter(username=u.username).exists()]
+    password = None
+    if missing:
+        password = os.environ.get("DEMO_PASSWORD") or secrets.token_urlsafe(12)
+    for demo in missing:
+        user = User.objects.create_user(
+            username=demo.username,
+            password=password,
+            first_name=demo.first_name,
+            last_name=demo.last_name,
+            email=f"{demo.username}@example.com",
+            is_staff=demo.role == Role.CLINIC_ADMIN,
+        )
+        assign_role(user, demo.role)
+    if password and not os.environ.get("DEMO_PASSWORD"):
+        _remember_password(password)
+    return [u.username for u in DEMO_USERS], password
+
+
+def _remember_password(password: str) -> None:
+    # A generated password is printed once; it is also kept (owner-readable only) in the
+    # git-ignored var/ folder so that `make run` can remind the user on later runs.
+    path = Path(CREDENTIALS_FILE)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(f"{u.username}  {password}\n" for u in DEMO_USERS), encoding="utf-8")
+    path.chmod(0o600)
+
+
+def seed_patients(count: int = 30) -> int:
+    """Creates demo patients DEMO-0001..; returns how many were new."""
+    rng = random.Random(2026)
+    today = timezone.localdate()
+    author = User.objects.filter(username="frontdesk").first()
+    created = 0
+    for n in range(1, count + 1):
+        # Draw every value even for rows that exist, so later rows do not change between runs.
+        first, sex = rng.choice(_FIRST)
+        last = rng.choice(_LAST)
+        born = dt.date(rng.randint(1965, 2006), rng.randint(1, 12), rng.randint(1, 28))
+        fitzpatrick = rng.choice(list(FitzpatrickType))
+        active_acne = rng.random() < 0.25
+        isotretinoin = rng.choice(["never", "never", "stopped_recently", "stopped_long_ago", "on"])
+        allergy = rng.choice(["", "", "", "", "Lidocaine", "Chlorhexidine", "Latex"])
+        consent_days_ago = rng.randint(20, 400)
+        teaching = rng.random() < 0.3
+        mrn = f"DEMO-{n:04d}"
+        if Patient.objects.filter(mrn=mrn).exists():
+            continue
+        with transaction.atomic():
+            patient = Patient.objects.create(
+                mrn=mrn,
+                first_name=first,
+                last_name=last,
+                date_of_birth=born,
+                sex_at_birth=sex,
+                phone=f"07700 900{n:03d}",
+                email=f"{first.lower()}.{last.lower().replace(chr(39), '')}@example.com",
+                address=f"{n} {_STREETS[n % len(_STREETS)]}\nExampletown EX{n % 9 + 1} 0AA",
+                emergency_contact_name=f"{rng.choice(_FIRST)[0]} {last}",
+                emergency_contact_phone=f"07700 900{(n + 500):03d}",
+                fitzpatrick_type=fitzpatrick,
+                active_acne=active_acne,
+                acne_onset_year=min(born.year + rng.randint(12, 18), today.year),
+                previous_treatments=rng.choice(
+                    [
+                        "",
+                        "Topical adapalene 0.1 % for 2 years.",
+                        "Two microneedling sessions elsewhere, little change.",
+                        "Oral doxycycline 3 months; benzoyl peroxide wash.",
+                    ]
+                ),
+                on_isotretinoin=isotretinoin == "on",
+                isotretinoin_stopped_on={
+                    "stopped_recently": today - dt.timedelta(days=rng.randint(30, 150)),
+                    "stopped_long_ago": today - dt.timedelta(days=rng.randint(400, 1500)),
+                }.get(isotretinoin),
+                allergies=allergy,
+                created_by=author,
+                updated_by=author,
+            )
+            if n % 6 != 0:  # a few patients have not yet signed the photo consent form
+                given = today - dt.timedelta(days=consent_days_ago)
+                PhotoConsent.objects.create(
+                    patient=patient, use=ConsentUse.CLINICAL, given_on=given, recorded_by=author
+                )
+                if teaching:
+                    PhotoConsent.objects.create(
+                        patient=patient, use=ConsentUse.TEACHING, given_on=given, recorded_by=author
+                    )
+        created += 1
+    return created

@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+
+from clinic import demo
+
+
+class Command(BaseCommand):
+    help = "Creates a fictional demo clinic (users, patients). Safe to run again: changes nothing."
+
+    def handle(self, *args, **options) -> None:
+        usernames, password = demo.seed_users()
+        created = demo.seed_patients()
+        self.stdout.write(f"Demo patients: {created} created.")
+        self.stdout.write(self.style.SUCCESS("Demo sign-ins: " + ", ".join(usernames)))
+        if password:
+            self.stdout.write(f"Password for all three: {password}")
+        elif demo.CREDENTIALS_FILE.exists():
+            self.stdout.write(f"Passwords unchanged; see {demo.CREDENTIALS_FILE}.")
+        else:
+            self.stdout.write("Passwords unchanged (set from DEMO_PASSWORD when first created).")

@@ -1,0 +1,27 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from patients.models import Patient
+
+
+def dashboard(request):
+    recent_patients = []
+    if request.user.has_perm("patients.view_patient"):
+        recent_patients = Patient.objects.active().order_by("-updated_at")[:8]
+    return render(request, "clinic/dashboard.html", {"recent_patients": recent_patients})
+
+
+@login_not_required
+@never_cache
+def healthz(request):
+    """For load balancers: 200 only when the database answers a round-trip."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})

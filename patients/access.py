@@ -1,0 +1,27 @@
+"""The one way views fetch a patient: permission first, then the row.
+
+Checking the permission before the lookup means a refused user learns nothing, not even whether
+the id exists.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from patients.models import Patient, PhotoConsent
+
+
+def get_patient_for_user(
+    user, pk: int, perm: str = "patients.view_patient", queryset: QuerySet | None = None
+) -> Patient:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(queryset if queryset is not None else Patient.objects, pk=pk)
+
+
+def get_consent_for_user(user, patient_pk: int, pk: int, perm: str) -> PhotoConsent:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(
+        PhotoConsent.objects.select_related("patient"), pk=pk, patient_id=patient_pk
+    )

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from patients.models import Patient, PhotoConsent
+
+
+class SuperuserDeleteOnly:
+    """Clinical records are archived; only a superuser may hard-delete one (e.g. a test entry)."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
+    model = PhotoConsent
+    extra = 0
+    fields = ["use", "given_on", "withdrawn_on", "notes", "recorded_by", "recorded_at"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+@admin.register(Patient)
+class PatientAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = [
+        "mrn",
+        "last_name",
+        "first_name",
+        "date_of_birth",
+        "fitzpatrick_type",
+        "phone",
+        "is_archived",
+        "updated_at",
+    ]
+    list_filter = ["fitzpatrick_type", "is_archived", "active_acne", "sex_at_birth"]
+    search_fields = ["mrn", "last_name", "first_name", "preferred_name", "phone", "email"]
+    date_hierarchy = "created_at"
+    readonly_fields = [
+        "created_at",
+        "created_by",
+        "updated_at",
+        "updated_by",
+        "archived_at",
+        "archived_by",
+    ]
+    list_select_related = True
+    inlines = [PhotoConsentInline]
+
+    def save_model(self, request, obj, form, change) -> None:
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change) -> None:
+        for consent in formset.save(commit=False):
+            if consent.recorded_by_id is None:
+                consent.recorded_by = request.user
+            consent.save()
+        formset.save_m2m()
+
+
+@admin.register(PhotoConsent)
+class PhotoConsentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = ["patient", "use", "given_on", "withdrawn_on", "recorded_by"]
+    list_filter = ["use", "withdrawn_on"]
+    search_fields = ["patient__mrn", "patient__last_name"]
+    list_select_related = ["patient", "recorded_by"]
+    raw_id_fields = ["patient"]
+    readonly_fields = ["recorded_by", "recorded_at", "withdrawal_recorded_by"]

@@ -1,0 +1,95 @@
+"""Safety flags shown at the top of a patient's chart: pure rules, no database.
+
+Sources: ../shared/DOMAIN.md. Isotretinoin: the 2017 consensus statements found no reason to delay
+superficial peels, fractional lasers or skin surgery, but still advise caution for six months
+after stopping before fully ablative laser or mechanical dermabrasion.
+"""
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+ISOTRETINOIN_CAUTION_MONTHS = 6
+
+
+class FlagLevel(StrEnum):
+    DANGER = "danger"
+    WARNING = "warning"
+    INFO = "info"
+
+
+@dataclass(frozen=True)
+class SafetyFlag:
+    code: str
+    level: FlagLevel
+    message: str
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later, clamped to the month's last day."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def safety_flags(
+    *,
+    today: dt.date,
+    fitzpatrick_type: int,
+    active_acne: bool,
+    on_isotretinoin: bool,
+    isotretinoin_stopped_on: dt.date | None,
+    allergies: str,
+    has_clinical_photo_consent: bool,
+) -> list[SafetyFlag]:
+    flags: list[SafetyFlag] = []
+    if on_isotretinoin:
+        flags.append(
+            SafetyFlag(
+                "isotretinoin_current",
+                FlagLevel.DANGER,
+                "Currently taking isotretinoin: no fully ablative laser or dermabrasion.",
+            )
+        )
+    elif isotretinoin_stopped_on is not None:
+        clear_on = add_months(isotretinoin_stopped_on, ISOTRETINOIN_CAUTION_MONTHS)
+        if today < clear_on:
+            flags.append(
+                SafetyFlag(
+                    "isotretinoin_recent",
+                    FlagLevel.WARNING,
+                    f"Isotretinoin stopped {isotretinoin_stopped_on:%d %b %Y} (under 6 months): "
+                    f"avoid fully ablative laser and dermabrasion until {clear_on:%d %b %Y}.",
+                )
+            )
+    if active_acne:
+        flags.append(
+            SafetyFlag(
+                "active_acne",
+                FlagLevel.WARNING,
+                "Active inflammatory acne: do not treat over active lesions.",
+            )
+        )
+    if fitzpatrick_type >= 4:
+        flags.append(
+            SafetyFlag(
+                "pih_risk",
+                FlagLevel.WARNING,
+                "Fitzpatrick IV-VI: risk of post-inflammatory hyperpigmentation with medium or "
+                "deep peels, TCA peels over 40 % and ablative lasers.",
+            )
+        )
+    if allergies.strip():
+        flags.append(SafetyFlag("allergies", FlagLevel.DANGER, f"Allergies: {allergies.strip()}"))
+    if not has_clinical_photo_consent:
+        flags.append(
+            SafetyFlag(
+                "no_photo_consent",
+                FlagLevel.INFO,
+                "No photo consent for the clinical record: photographs cannot be taken.",
+            )
+        )
+    return flags

@@ -1,0 +1,128 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from clinic.audit import access_record
+from patients.access import get_consent_for_user, get_patient_for_user
+from patients.flags import safety_flags
+from patients.forms import ConsentGiveForm, ConsentWithdrawForm, PatientForm, PatientSearchForm
+from patients.history import change_log
+from patients.models import ConsentUse, Patient
+from patients.services import consent_give, consent_withdraw, patient_register, patient_update
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def patient_list(request):
+    form = PatientSearchForm(request.GET or None)
+    patients = Patient.objects.all()
+    query, include_archived = "", False
+    if form.is_valid():
+        query = form.cleaned_data["q"]
+        include_archived = form.cleaned_data["archived"]
+        patients = patients.search(query)
+    if not include_archived:
+        patients = patients.active()
+    page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "patients/patient_list.html",
+        {"form": form, "page": page, "query": query, "include_archived": include_archived},
+    )
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def patient_detail(request, pk: int):
+    patient = get_patient_for_user(
+        request.user, pk, queryset=Patient.objects.prefetch_related("photo_consents")
+    )
+    access_record(request, patient=patient)
+    consents = patient.current_consents()
+    context = {
+        "patient": patient,
+        "consents": [(use, consents.get(use.value)) for use in ConsentUse],
+    }
+    if request.user.has_perm("patients.view_clinical_details"):
+        context["flags"] = safety_flags(
+            today=timezone.localdate(),
+            fitzpatrick_type=patient.fitzpatrick_type,
+            active_acne=patient.active_acne,
+            on_isotretinoin=patient.on_isotretinoin,
+            isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
+            allergies=patient.allergies,
+            has_clinical_photo_consent=ConsentUse.CLINICAL in consents,
+        )
+    return render(request, "patients/patient_detail.html", context)
+
+
+@permission_required("patients.add_patient", raise_exception=True)
+def patient_create(request):
+    form = PatientForm(request.POST or None, submit_label="Register patient")
+    if form.is_valid():
+        patient = patient_register(patient=form.save(commit=False), by=request.user)
+        messages.success(request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
+        return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/patient_form.html", {"form": form, "title": "New patient"})
+
+
+@permission_required("patients.change_patient", raise_exception=True)
+def patient_update_view(request, pk: int):
+    patient = get_patient_for_user(request.user, pk, perm="patients.change_patient")
+    form = PatientForm(request.POST or None, instance=patient, submit_label="Save changes")
+    if form.is_valid():
+        patient_update(patient=form.save(commit=False), by=request.user)
+        messages.success(request, f"Saved changes to {patient.full_name}.")
+        return redirect("patients:detail", pk=patient.pk)
+    context = {"form": form, "patient": patient, "title": f"Edit {patient.full_name}"}
+    return render(request, "patients/patient_form.html", context)
+
+
+@require_POST
+@permission_required("patients.archive_patient", raise_exception=True)
+def patient_archive(request, pk: int):
+    patient = get_patient_for_user(request.user, pk, perm="patients.archive_patient")
+    if request.POST.get("restore"):
+        patient.unarchive(by=request.user)
+        messages.success(request, f"{patient.full_name} is active again.")
+    else:
+        patient.archive(by=request.user)
+        messages.success(request, f"Archived {patient.full_name}. The record is kept.")
+    return redirect("patients:detail", pk=patient.pk)
+
+
+@permission_required("patients.view_patient", raise_exception=True)
+def patient_history(request, pk: int):
+    patient = get_patient_for_user(request.user, pk)
+    show_clinical = request.user.has_perm("patients.view_clinical_details")
+    context = {"patient": patient, "entries": change_log(patient, include_clinical=show_clinical)}
+    return render(request, "patients/patient_history.html", context)
+
+
+@permission_required("patients.add_photoconsent", raise_exception=True)
+def consent_create(request, pk: int):
+    patient = get_patient_for_user(request.user, pk, perm="patients.add_photoconsent")
+    form = ConsentGiveForm(request.POST or None, patient=patient)
+    if form.is_valid():
+        consent = consent_give(consent=form.save(commit=False), by=request.user)
+        messages.success(request, f"Recorded consent: {consent.get_use_display().lower()}.")
+        return redirect("patients:detail", pk=patient.pk)
+    return render(request, "patients/consent_form.html", {"form": form, "patient": patient})
+
+
+@permission_required("patients.change_photoconsent", raise_exception=True)
+def consent_withdraw_view(request, pk: int, consent_pk: int):
+    consent = get_consent_for_user(
+        request.user, pk, consent_pk, perm="patients.change_photoconsent"
+    )
+    form = ConsentWithdrawForm(request.POST or None, consent=consent)
+    if consent.withdrawn_on is None and form.is_valid():
+        consent_withdraw(
+            consent=consent, withdrawn_on=form.cleaned_data["withdrawn_on"], by=request.user
+        )
+        messages.success(request, f"Recorded withdrawal: {consent.get_use_display().lower()}.")
+        return redirect("patients:detail", pk=pk)
+    context = {"form": form, "consent": consent, "patient": consent.patient}
+    return render(request, "patients/consent_withdraw.html", context)

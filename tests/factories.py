@@ -1,0 +1,48 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth.models import User
+
+from clinic.roles import Role, assign_role
+from patients.models import ConsentUse, FitzpatrickType, Patient, PhotoConsent, SexAtBirth
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.com")
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(self, create, extracted: Role | None, **kwargs):
+        if create and extracted:
+            assign_role(self, extracted)
+
+
+class PatientFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Patient
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    date_of_birth = factory.Faker(
+        "date_between", start_date=dt.date(1960, 1, 1), end_date=dt.date(2006, 12, 31)
+    )
+    sex_at_birth = SexAtBirth.FEMALE
+    phone = factory.Sequence(lambda n: f"07700 9{n % 100000:05d}")
+    email = factory.LazyAttribute(lambda p: f"{p.first_name.lower()}@example.com")
+    fitzpatrick_type = FitzpatrickType.III
+
+
+class PhotoConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PhotoConsent
+
+    patient = factory.SubFactory(PatientFactory)
+    use = ConsentUse.CLINICAL
+    given_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
