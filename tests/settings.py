@@ -21,3 +21,5 @@ CSRF_COOKIE_SECURE = False
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 # Lockout has its own tests, which turn it back on.
 AXES_ENABLED = False
+# WhiteNoise scans STATIC_ROOT at start-up; tests serve static files from the finders instead.
+STATIC_ROOT = tempfile.mkdtemp(prefix="clinic-test-static-")
