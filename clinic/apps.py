@@ -1,8 +1,10 @@
 from django.apps import AppConfig
+from django.apps import apps as global_apps
 from django.db.models.signals import post_migrate
 
 
-def _sync_roles_after_migrate(sender, apps, using, **kwargs) -> None:
+def _sync_roles_after_migrate(sender, using, apps=global_apps, **kwargs) -> None:
+    # `flush` (used between transactional tests) sends post_migrate without `apps`.
     from clinic.roles import sync_roles
 
     sync_roles(apps=apps, using=using)

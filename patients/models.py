@@ -172,6 +172,8 @@ class Patient(models.Model):
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
+        # Generated here, not only in save(), so that constraint validation sees the final MRN.
+        self.mrn = normalise_mrn(self.mrn) or self._unused_mrn()
         errors = {}
         today = timezone.localdate()
         if self.date_of_birth:

@@ -1,0 +1,39 @@
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from clinic.roles import Role, role_of
+from patients.models import Patient, PhotoConsent
+
+
+def _snapshot():
+    return (
+        sorted(User.objects.values_list("username", "password")),
+        sorted(Patient.objects.values_list("mrn", "last_name", "date_of_birth", "phone")),
+        PhotoConsent.objects.count(),
+    )
+
+
+def test_seed_demo_creates_the_demo_clinic_and_is_idempotent(db, monkeypatch, capsys):
+    monkeypatch.setenv("DEMO_PASSWORD", "demo-pass-for-tests")
+    call_command("seed_demo")
+    first = _snapshot()
+    out = capsys.readouterr().out
+    assert "Password for all three: demo-pass-for-tests" in out
+
+    call_command("seed_demo")
+    assert _snapshot() == first
+    assert "Demo patients: 0 created." in capsys.readouterr().out
+
+    assert Patient.objects.count() == 30
+    assert PhotoConsent.objects.count() > 20
+    roles = {u.username: role_of(u) for u in User.objects.all()}
+    assert roles == {
+        "dermatologist": Role.DERMATOLOGIST,
+        "frontdesk": Role.FRONT_DESK,
+        "clinicadmin": Role.CLINIC_ADMIN,
+    }
+    assert User.objects.get(username="clinicadmin").is_staff
+    assert User.objects.get(username="dermatologist").check_password("demo-pass-for-tests")
+    # Clearly fictional: reserved drama phone numbers and example.com addresses only.
+    assert all(p.phone.startswith("07700 900") for p in Patient.objects.all())
+    assert all(p.email.endswith("@example.com") for p in Patient.objects.all())
