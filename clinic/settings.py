@@ -88,6 +88,9 @@ TEMPLATES = [
     },
 ]
 
+if not envstr("DATABASE_URL"):
+    # The embedded default database lives in var/ (git-ignored), made on first use.
+    VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
         envstr("DATABASE_URL", f"sqlite:///{VAR_DIR / 'clinic.sqlite3'}"),
