@@ -14,7 +14,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from clinic.roles import Role, assign_role
-from patients.models import ConsentUse, FitzpatrickType, Patient, PhotoConsent, SexAtBirth
+from patients.models import (
+    ConsentUse,
+    FitzpatrickType,
+    Patient,
+    PhotoConsent,
+    ScarAssessment,
+    SexAtBirth,
+)
+from patients.services import assessment_record
 
 CREDENTIALS_FILE = settings.BASE_DIR / "var" / "demo-credentials.txt"
 
@@ -139,4 +147,66 @@ def seed_patients(count: int = 30) -> int:
                         patient=patient, use=ConsentUse.TEACHING, given_on=given, recorded_by=author
                     )
         created += 1
+    return created
+
+
+_SCAR_PROFILE_REGIONS = ["left_cheek", "right_cheek", "left_temple", "right_temple", "forehead"]
+
+
+def seed_assessments() -> int:
+    """Gives most demo patients two to six assessments over months, mostly improving."""
+    assessor = User.objects.filter(username="dermatologist").first()
+    if assessor is None:
+        return 0
+    today = timezone.localdate()
+    created = 0
+    patients = Patient.objects.filter(mrn__startswith="DEMO-").order_by("mrn")
+    for patient in patients:
+        rng = random.Random(patient.mrn)
+        visits = rng.choice([0, 2, 3, 4, 5, 6])  # about one in six has not been assessed yet
+        if visits == 0 or patient.assessments.exists():
+            continue
+        base = {
+            (region, scar_type): rng.choice(counts)
+            for region in _SCAR_PROFILE_REGIONS
+            for scar_type, counts in (
+                ("ice_pick", [2, 4, 6, 8, 11]),
+                ("boxcar", [0, 1, 2, 4]),
+                ("rolling", [0, 0, 2, 5, 8]),
+            )
+        }
+        first_day = today - dt.timedelta(days=rng.randint(150, 300))
+        gap = (today - first_day).days // visits
+        for visit in range(visits):
+            # Each visit clears a share of the scars; now and then a count is flat or worse.
+            keep = max(0.1, 1 - visit * rng.uniform(0.15, 0.25))
+            grid = {
+                key: max(0, round(count * keep) + rng.choice([0, 0, 0, 1, -1]))
+                for key, count in base.items()
+            }
+            ice_pick = sum(v for (_, t), v in grid.items() if t == "ice_pick")
+            rolling = sum(v for (_, t), v in grid.items() if t == "rolling")
+            boxcar = sum(v for (_, t), v in grid.items() if t == "boxcar")
+            answers = {}
+            if visit % 2 == 0:
+                cadi = max(0, 11 - 2 * visit + rng.choice([0, 1, -1]))
+                answers = {f"cadi_{n}": min(3, max(0, cadi - 3 * (n - 1))) for n in range(1, 6)}
+            with transaction.atomic():
+                assessment_record(
+                    assessment=ScarAssessment(
+                        patient=patient,
+                        assessor=assessor,
+                        assessed_on=first_day + dt.timedelta(days=gap * visit),
+                        gb_grade=4 if ice_pick > 20 else 3 if ice_pick + rolling > 10 else 2,
+                        gb_punched_out_deep_abnormal_base=ice_pick,
+                        gb_punched_out_shallow_small=boxcar,
+                        gb_moderate_dish_atrophic=rolling,
+                        gb_macular=rng.choice([0, 5, 12]),
+                        notes="" if visit else "Baseline before treatment.",
+                        **answers,
+                    ),
+                    grid=grid,
+                    by=assessor,
+                )
+            created += 1
     return created

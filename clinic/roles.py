@@ -28,11 +28,17 @@ _DEMOGRAPHICS = _crud("patients.patient", "view", "add", "change") | _crud(
     "patients.photoconsent", "view", "add", "change"
 )
 
+# Scores, sessions, procedures and photos: front desk has none of these.
+_CLINICAL = _crud("patients.scarassessment", "view", "add", "change") | _crud(
+    "patients.scarcount", "view", "add", "change"
+)
+
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
-    Role.DERMATOLOGIST: _DEMOGRAPHICS | {"patients.view_clinical_details"},
+    Role.DERMATOLOGIST: _DEMOGRAPHICS | _CLINICAL | {"patients.view_clinical_details"},
     Role.FRONT_DESK: _DEMOGRAPHICS,
     # Clinic admins may archive but never hard-delete: only a superuser deletes.
     Role.CLINIC_ADMIN: _DEMOGRAPHICS
+    | _CLINICAL
     | {"patients.view_clinical_details", "patients.archive_patient"}
     | _crud("clinic.accesslog", "view")
     | _crud("auth.user", "view", "add", "change")

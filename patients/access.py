@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from patients.models import Patient, PhotoConsent
+from patients.models import Patient, PhotoConsent, ScarAssessment
 
 
 def get_patient_for_user(
@@ -24,4 +24,13 @@ def get_consent_for_user(user, patient_pk: int, pk: int, perm: str) -> PhotoCons
         raise PermissionDenied
     return get_object_or_404(
         PhotoConsent.objects.select_related("patient"), pk=pk, patient_id=patient_pk
+    )
+
+
+def get_assessment_for_user(user, pk: int, perm: str = "patients.view_scarassessment"):
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(
+        ScarAssessment.objects.select_related("patient", "assessor", "updated_by", "archived_by"),
+        pk=pk,
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from patients.models import Patient, PhotoConsent
+from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
 
 class SuperuserDeleteOnly:
@@ -66,3 +66,46 @@ class PhotoConsentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
     list_select_related = ["patient", "recorded_by"]
     raw_id_fields = ["patient"]
     readonly_fields = ["recorded_by", "recorded_at", "withdrawal_recorded_by"]
+
+
+class ScarCountInline(admin.TabularInline):
+    model = ScarCount
+    fields = ["region", "scar_type", "count"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(count__gt=0)
+
+
+@admin.register(ScarAssessment)
+class ScarAssessmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    """View-only: assessments are recorded and amended in the app, where scores are recomputed
+    from the counts; editing a stored score here would break that guarantee."""
+
+    list_display = [
+        "assessed_on",
+        "patient",
+        "assessor",
+        "ecca_score",
+        "gb_grade",
+        "gb_quantitative_score",
+        "cadi_score",
+        "dlqi_score",
+        "archived_at",
+    ]
+    list_filter = ["gb_grade", "assessed_on", ("archived_at", admin.EmptyFieldListFilter)]
+    search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
+    date_hierarchy = "assessed_on"
+    list_select_related = ["patient", "assessor"]
+    inlines = [ScarCountInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,9 +1,25 @@
+from dataclasses import dataclass
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
 from django import forms
+from django.contrib.auth.models import User
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.models import Q
 from django.utils import timezone
 
-from patients.models import Patient, PhotoConsent
+from patients import scoring
+from patients.models import (
+    CADI_FIELDS,
+    DLQI_FIELDS,
+    GB_COUNT_FIELDS,
+    MAX_COUNT_PER_CELL,
+    MAX_KELOID_AREA_CM2,
+    FacialRegion,
+    Patient,
+    PhotoConsent,
+    ScarAssessment,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -141,3 +157,195 @@ class PatientSearchForm(forms.Form):
         ),
     )
     archived = forms.BooleanField(label="Include archived", required=False)
+
+
+# ----------------------------------------------------------------------------------------------
+# Scar assessments
+# ----------------------------------------------------------------------------------------------
+
+ANSWER_CHOICES = [(0, "0"), (1, "1"), (2, "2"), (3, "3")]
+
+
+def _answer_field(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label,
+        choices=ANSWER_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+
+def _count_field(label: str) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        min_value=0,
+        max_value=MAX_COUNT_PER_CELL,
+        error_messages={
+            "invalid": "Enter a whole number of scars.",
+            "min_value": "A count cannot be negative.",
+            "max_value": f"At most {MAX_COUNT_PER_CELL}: check the count.",
+        },
+        widget=forms.NumberInput(
+            attrs={
+                "inputmode": "numeric",
+                "min": 0,
+                "max": MAX_COUNT_PER_CELL,
+                "step": 1,
+                "placeholder": "0",
+            }
+        ),
+    )
+
+
+def cell_name(region: str, scar_type: str) -> str:
+    return f"cell_{region}__{scar_type}"
+
+
+@dataclass
+class GridRow:
+    region: FacialRegion
+    cells: list
+
+
+class ScarAssessmentForm(forms.ModelForm):
+    """The visit's assessment: a region x scar-type grid, the qualitative grade, Goodman & Baron
+    subtype counts and the patient's CADI / DLQI answers."""
+
+    class Meta:
+        model = ScarAssessment
+        fields = [
+            "assessed_on",
+            "assessor",
+            "gb_grade",
+            *GB_COUNT_FIELDS.values(),
+            "keloid_area_cm2",
+            *CADI_FIELDS,
+            *DLQI_FIELDS,
+            "notes",
+        ]
+        widgets = {
+            "assessed_on": DATE_INPUT,
+            "gb_grade": forms.RadioSelect,
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, patient: Patient, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        today = timezone.localdate()
+        self.fields["assessed_on"].widget.attrs["max"] = today.isoformat()
+        if not self.instance.pk:
+            self.fields["assessed_on"].initial = today
+            self.fields["assessor"].initial = user.pk
+        self.fields["assessor"].queryset = assessors()
+        self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["gb_grade"].choices = [
+            (grade.value, grade.label) for grade in scoring.GoodmanBaronGrade
+        ]
+        # Zero shows as an empty cell, so typing a count never means deleting a 0 first.
+        for subtype, name in GB_COUNT_FIELDS.items():
+            self.fields[name] = _count_field(subtype.label)
+            self.fields[name].initial = getattr(self.instance, name, 0) or None
+        self.fields["keloid_area_cm2"].min_value = 0
+        self.fields["keloid_area_cm2"].widget.attrs.update(
+            {"min": 0, "max": MAX_KELOID_AREA_CM2, "step": "0.1", "inputmode": "decimal"}
+        )
+        self.fields["keloid_area_cm2"].validators.append(MinValueValidator(0))
+        self.fields["keloid_area_cm2"].validators.append(MaxValueValidator(MAX_KELOID_AREA_CM2))
+        for number, (name, topic) in enumerate(
+            zip(CADI_FIELDS, scoring.CADI_ITEM_TOPICS, strict=True), 1
+        ):
+            self.fields[name] = _answer_field(f"{number}. {topic}")
+        for number, (name, topic) in enumerate(
+            zip(DLQI_FIELDS, scoring.DLQI_ITEM_TOPICS, strict=True), 1
+        ):
+            self.fields[name] = _answer_field(f"{number}. {topic}")
+        stored = {}
+        if self.instance.pk:
+            stored = {(c.region, c.scar_type): c.count for c in self.instance.scar_counts.all()}
+        for region in FacialRegion:
+            for scar_type in scoring.EccaScarType:
+                field = _count_field(f"{region.label}, {scar_type.label}")
+                field.initial = stored.get((region.value, scar_type.value)) or None
+                self.fields[cell_name(region.value, scar_type.value)] = field
+
+    def clean_assessed_on(self):
+        assessed_on = self.cleaned_data["assessed_on"]
+        if assessed_on > timezone.localdate():
+            raise forms.ValidationError("The assessment date cannot be in the future.")
+        return assessed_on
+
+    def clean(self):
+        cleaned = super().clean()
+        for scale, names, count in (("CADI", CADI_FIELDS, 5), ("DLQI", DLQI_FIELDS, 10)):
+            answered = [cleaned.get(name) is not None for name in names]
+            if any(answered) and not all(answered):
+                missing = ", ".join(str(i) for i, done in enumerate(answered, 1) if not done)
+                self.add_error(
+                    None,
+                    f"{scale}: answer all {count} questions or none (unanswered: {missing}).",
+                )
+                # The form error says it all; spare the model the same complaint in its words.
+                for name in names:
+                    cleaned[name] = None
+        for name in GB_COUNT_FIELDS.values():
+            if cleaned.get(name) is None and name not in self.errors:
+                cleaned[name] = 0
+        return cleaned
+
+    def grid(self) -> dict[tuple[str, str], int]:
+        return {
+            (region.value, scar_type.value): self.cleaned_data.get(
+                cell_name(region.value, scar_type.value)
+            )
+            or 0
+            for region in FacialRegion
+            for scar_type in scoring.EccaScarType
+        }
+
+    # Structures for the template, which lays the fields out as tables.
+    def grid_rows(self) -> list[GridRow]:
+        return [
+            GridRow(
+                region,
+                [self[cell_name(region.value, t.value)] for t in scoring.EccaScarType],
+            )
+            for region in FacialRegion
+        ]
+
+    def grid_has_errors(self) -> bool:
+        return any(name.startswith("cell_") for name in self.errors)
+
+    def gb_rows(self):
+        return [(subtype, self[name]) for subtype, name in GB_COUNT_FIELDS.items()]
+
+    def cadi_rows(self):
+        return [self[name] for name in CADI_FIELDS]
+
+    def dlqi_rows(self):
+        return [self[name] for name in DLQI_FIELDS]
+
+
+def assessors():
+    """Active users whose role lets them record assessments (dermatologists, clinic admins)."""
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(groups__permissions__codename="add_scarassessment")
+            | Q(user_permissions__codename="add_scarassessment")
+            | Q(is_superuser=True)
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+
+
+class ArchiveAssessmentForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this assessment being archived?",
+        max_length=300,
+        help_text="For example: entered for the wrong patient, or a duplicate.",
+    )

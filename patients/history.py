@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from patients.models import Patient
+from patients.models import Patient, ScarAssessment, ScarCount
 
 # Fields front desk may not see the values of, even in the history.
 CLINICAL_FIELDS = frozenset(
@@ -17,7 +17,9 @@ CLINICAL_FIELDS = frozenset(
         "allergies",
     }
 )
-_BOOKKEEPING = frozenset({"updated_at", "updated_by", "phone_digits", "created_at", "created_by"})
+_BOOKKEEPING = frozenset(
+    {"updated_at", "updated_by", "phone_digits", "created_at", "created_by", "archived_by"}
+)
 
 
 @dataclass
@@ -47,31 +49,78 @@ def _display(record, field_name: str) -> str:
     return str(value)
 
 
-def change_log(patient: Patient, *, include_clinical: bool) -> list[HistoryEntry]:
-    records = list(patient.history.select_related("history_user").order_by("history_date"))
+def _by(record) -> str:
+    return record.history_user.get_username() if record.history_user else "system"
+
+
+def _entries(instance, *, created: str, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+    """Oldest first: a creation entry, then one "Amended" entry per save that changed something."""
+    opts = instance._meta
+    records = list(instance.history.select_related("history_user").order_by("history_date"))
     entries: list[HistoryEntry] = []
     previous = None
     for record in records:
-        by = record.history_user.get_username() if record.history_user else "system"
         if previous is None:
-            entries.append(HistoryEntry(record.history_date, by, "Registered"))
+            entries.append(HistoryEntry(record.history_date, _by(record), created))
         else:
-            delta = record.diff_against(previous)
             changes = []
-            for change in delta.changes:
+            for change in record.diff_against(previous).changes:
                 if change.field in _BOOKKEEPING:
                     continue
-                label = str(Patient._meta.get_field(change.field).verbose_name).capitalize()
-                if change.field in CLINICAL_FIELDS and not include_clinical:
+                label = str(opts.get_field(change.field).verbose_name)
+                label = label[0].upper() + label[1:]
+                if change.field in hidden:
                     changes.append(Change(label, "(clinical)", "(clinical)"))
                 else:
-                    changes.append(
-                        Change(
-                            label, _display(previous, change.field), _display(record, change.field)
-                        )
-                    )
+                    old, new = _display(previous, change.field), _display(record, change.field)
+                    changes.append(Change(label, old, new))
             if changes:
-                entries.append(HistoryEntry(record.history_date, by, "Amended", changes))
+                entries.append(HistoryEntry(record.history_date, _by(record), "Amended", changes))
         previous = record
-    entries.reverse()
     return entries
+
+
+def change_log(patient: Patient, *, include_clinical: bool) -> list[HistoryEntry]:
+    hidden = frozenset() if include_clinical else CLINICAL_FIELDS
+    return list(reversed(_entries(patient, created="Registered", hidden=hidden)))
+
+
+def assessment_change_log(assessment: ScarAssessment) -> list[HistoryEntry]:
+    """The assessment's own amendments plus changed grid cells, newest first.
+
+    Grid cells are walked in one query, remembering each cell's last value, rather than asking
+    simple-history for every record's predecessor.
+    """
+    entries = _entries(assessment, created="Recorded")
+    last_value: dict[tuple[str, str], int] = {}
+    cell_changes: dict[tuple[datetime, str], list[Change]] = {}
+    records = (
+        ScarCount.history.filter(assessment_id=assessment.pk)
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for record in records:
+        key = (record.region, record.scar_type)
+        if key in last_value and last_value[key] != record.count:
+            label = f"{record.get_region_display()}, {record.get_scar_type_display()}"
+            # One save writes all its cells within the same second: group them as one entry.
+            stamp = (record.history_date.replace(microsecond=0), _by(record))
+            cell_changes.setdefault(stamp, []).append(
+                Change(label, str(last_value[key]), str(record.count))
+            )
+        last_value[key] = record.count
+    for (at, by), changes in cell_changes.items():
+        match = next(
+            (
+                e
+                for e in entries
+                if e.kind == "Amended" and e.by == by and abs((e.at - at).total_seconds()) < 2
+            ),
+            None,
+        )
+        if match is not None:
+            match.changes.extend(changes)
+        else:
+            entries.append(HistoryEntry(at, by, "Amended", changes))
+    entries.sort(key=lambda e: e.at)
+    return list(reversed(entries))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from patients import scoring
 from patients.identifiers import MRN_PATTERN, new_mrn, normalise_mrn, phone_digits
 
 EARLIEST_BIRTH_DATE = dt.date(1900, 1, 1)
@@ -291,3 +292,291 @@ class PhotoConsent(models.Model):
     @property
     def in_force(self) -> bool:
         return self.withdrawn_on is None
+
+
+# ----------------------------------------------------------------------------------------------
+# Scar assessments
+# ----------------------------------------------------------------------------------------------
+
+
+class FacialRegion(models.TextChoices):
+    FOREHEAD = "forehead", "Forehead"
+    LEFT_TEMPLE = "left_temple", "Left temple"
+    RIGHT_TEMPLE = "right_temple", "Right temple"
+    LEFT_CHEEK = "left_cheek", "Left cheek"
+    RIGHT_CHEEK = "right_cheek", "Right cheek"
+    NOSE = "nose", "Nose"
+    CHIN = "chin", "Chin"
+    JAWLINE_NECK = "jawline_neck", "Jawline / neck"
+    OTHER = "other", "Other"
+
+
+EccaScarTypeChoices = models.TextChoices(
+    "EccaScarTypeChoices", [(t.name, (t.value, t.label)) for t in scoring.EccaScarType]
+)
+GoodmanBaronGradeChoices = models.IntegerChoices(
+    "GoodmanBaronGradeChoices", [(g.name, (g.value, g.label)) for g in scoring.GoodmanBaronGrade]
+)
+MAX_COUNT_PER_CELL = 500
+MAX_KELOID_AREA_CM2 = 500
+
+
+def _answer(label: str) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(label, null=True, blank=True)
+
+
+def _gb_count(subtype: scoring.GoodmanBaronSubtype) -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(
+        f"{subtype.label} (group {subtype.group})",
+        default=0,
+        help_text=f"Number of scars; {subtype.base_points} point(s) x count multiplier.",
+    )
+
+
+CADI_FIELDS = [f"cadi_{n}" for n in range(1, 6)]
+DLQI_FIELDS = [f"dlqi_{n}" for n in range(1, 11)]
+GB_COUNT_FIELDS = {subtype: f"gb_{subtype.value}" for subtype in scoring.GoodmanBaronSubtype}
+
+
+def _all_or_none(fields: list[str]) -> Q:
+    return Q(**{f"{f}__isnull": True for f in fields}) | Q(
+        **{f"{f}__isnull": False for f in fields}
+    )
+
+
+def _each_between(fields, low: int, high: int) -> Q:
+    condition = Q()
+    for name in fields:
+        condition &= Q(**{f"{name}__isnull": True}) | Q(
+            **{f"{name}__gte": low, f"{name}__lte": high}
+        )
+    return condition
+
+
+class ScarAssessmentQuerySet(models.QuerySet):
+    def current(self) -> "ScarAssessmentQuerySet":
+        """Assessments that count: not archived as entered in error."""
+        return self.filter(archived_at__isnull=True)
+
+    def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
+        return self.current().filter(patient=patient).select_related("assessor")
+
+
+class ScarAssessment(models.Model):
+    """One visit's scar assessment: counts in, validated scores out.
+
+    Totals are computed with patients.scoring when the assessment is recorded or amended, and
+    stored so reports can query them; `recomputed_scores()` re-derives them from the stored counts.
+    """
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="assessments")
+    assessed_on = models.DateField("Date assessed")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    gb_grade = models.PositiveSmallIntegerField(
+        "Goodman & Baron qualitative grade", choices=GoodmanBaronGradeChoices.choices
+    )
+    gb_macular = _gb_count(scoring.GoodmanBaronSubtype.MACULAR)
+    gb_mild_dish_atrophic = _gb_count(scoring.GoodmanBaronSubtype.MILD_DISH_ATROPHIC)
+    gb_moderate_dish_atrophic = _gb_count(scoring.GoodmanBaronSubtype.MODERATE_DISH_ATROPHIC)
+    gb_punched_out_shallow_small = _gb_count(scoring.GoodmanBaronSubtype.PUNCHED_OUT_SHALLOW_SMALL)
+    gb_shallow_broad_atrophic = _gb_count(scoring.GoodmanBaronSubtype.SHALLOW_BROAD_ATROPHIC)
+    gb_punched_out_deep_normal_base = _gb_count(
+        scoring.GoodmanBaronSubtype.PUNCHED_OUT_DEEP_NORMAL_BASE
+    )
+    gb_punched_out_deep_abnormal_base = _gb_count(
+        scoring.GoodmanBaronSubtype.PUNCHED_OUT_DEEP_ABNORMAL_BASE
+    )
+    gb_linear_troughed = _gb_count(scoring.GoodmanBaronSubtype.LINEAR_TROUGHED)
+    gb_deep_broad_atrophic = _gb_count(scoring.GoodmanBaronSubtype.DEEP_BROAD_ATROPHIC)
+    gb_papular = _gb_count(scoring.GoodmanBaronSubtype.PAPULAR)
+    keloid_area_cm2 = models.DecimalField(
+        "Keloidal / hypertrophic scar area (cm²)",
+        max_digits=4,
+        decimal_places=1,
+        default=0,
+        help_text="Total area: under 5 cm² scores 6, 5-20 cm² 12, over 20 cm² 18.",
+    )
+    cadi_1 = _answer("CADI 1")
+    cadi_2 = _answer("CADI 2")
+    cadi_3 = _answer("CADI 3")
+    cadi_4 = _answer("CADI 4")
+    cadi_5 = _answer("CADI 5")
+    dlqi_1 = _answer("DLQI 1")
+    dlqi_2 = _answer("DLQI 2")
+    dlqi_3 = _answer("DLQI 3")
+    dlqi_4 = _answer("DLQI 4")
+    dlqi_5 = _answer("DLQI 5")
+    dlqi_6 = _answer("DLQI 6")
+    dlqi_7 = _answer("DLQI 7")
+    dlqi_8 = _answer("DLQI 8")
+    dlqi_9 = _answer("DLQI 9")
+    dlqi_10 = _answer("DLQI 10")
+    notes = models.TextField(blank=True)
+
+    # Stored results, written only by set_scores().
+    ecca_score = models.PositiveSmallIntegerField("ECCA", editable=False)
+    gb_quantitative_score = models.PositiveSmallIntegerField(
+        "Goodman & Baron quantitative", editable=False
+    )
+    cadi_score = models.PositiveSmallIntegerField("CADI", null=True, editable=False)
+    dlqi_score = models.PositiveSmallIntegerField("DLQI", null=True, editable=False)
+    ecca_version = models.CharField(max_length=50, editable=False)
+    gb_version = models.CharField(max_length=50, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    archive_reason = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+    objects = ScarAssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["assessed_on", "pk"]
+        indexes = [
+            models.Index(fields=["patient", "assessed_on"], name="assessment_patient_date_idx")
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(gb_grade__gte=1, gb_grade__lte=4), name="assessment_gb_grade_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    **{f"{name}__lte": MAX_COUNT_PER_CELL for name in GB_COUNT_FIELDS.values()}
+                ),
+                name="assessment_gb_counts_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(keloid_area_cm2__gte=0, keloid_area_cm2__lte=MAX_KELOID_AREA_CM2),
+                name="assessment_keloid_area_in_range",
+            ),
+            models.CheckConstraint(
+                condition=_each_between(CADI_FIELDS + DLQI_FIELDS, 0, 3),
+                name="assessment_answers_0_to_3",
+            ),
+            models.CheckConstraint(
+                condition=_all_or_none(CADI_FIELDS),
+                name="assessment_cadi_complete_or_absent",
+                violation_error_message="Answer all five CADI questions or none.",
+            ),
+            models.CheckConstraint(
+                condition=_all_or_none(DLQI_FIELDS),
+                name="assessment_dlqi_complete_or_absent",
+                violation_error_message="Answer all ten DLQI questions or none.",
+            ),
+            models.CheckConstraint(
+                condition=Q(ecca_score__lte=scoring.ECCA_MAX), name="assessment_ecca_in_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(gb_quantitative_score__lte=scoring.GOODMAN_BARON_MAX),
+                name="assessment_gb_quantitative_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(cadi_score__isnull=True) | Q(cadi_score__lte=scoring.CADI_MAX),
+                name="assessment_cadi_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(dlqi_score__isnull=True) | Q(dlqi_score__lte=scoring.DLQI_MAX),
+                name="assessment_dlqi_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Scar assessment of {self.patient.full_name} on {self.assessed_on}"
+
+    def clean(self) -> None:
+        if self.assessed_on and self.assessed_on > timezone.localdate():
+            raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def was_amended(self) -> bool:
+        # Recording writes both timestamps in the same instant; any later save is an amendment.
+        return (self.updated_at - self.created_at).total_seconds() > 1
+
+    @property
+    def gb_grade_label(self) -> str:
+        return scoring.GoodmanBaronGrade(self.gb_grade).label
+
+    @property
+    def dlqi_band(self) -> scoring.DlqiBand | None:
+        return None if self.dlqi_score is None else scoring.dlqi_band(self.dlqi_score)
+
+    def gb_counts(self) -> dict[scoring.GoodmanBaronSubtype, int]:
+        return {subtype: getattr(self, name) for subtype, name in GB_COUNT_FIELDS.items()}
+
+    def cadi_answers(self) -> list[int] | None:
+        answers = [getattr(self, name) for name in CADI_FIELDS]
+        return None if answers[0] is None else answers
+
+    def dlqi_answers(self) -> list[int] | None:
+        answers = [getattr(self, name) for name in DLQI_FIELDS]
+        return None if answers[0] is None else answers
+
+    def compute_scores(self, ecca_counts: dict[str, int]) -> dict[str, int | None]:
+        """All totals for these answers and the given ECCA counts per scar type."""
+        cadi = self.cadi_answers()
+        dlqi = self.dlqi_answers()
+        return {
+            "ecca_score": scoring.ecca_score(ecca_counts),
+            "gb_quantitative_score": scoring.goodman_baron_quantitative(
+                self.gb_counts(), self.keloid_area_cm2
+            ),
+            "cadi_score": None if cadi is None else scoring.cadi_score(cadi),
+            "dlqi_score": None if dlqi is None else scoring.dlqi_score(dlqi).total,
+        }
+
+    def set_scores(self, ecca_counts: dict[str, int]) -> None:
+        for name, value in self.compute_scores(ecca_counts).items():
+            setattr(self, name, value)
+        self.ecca_version = scoring.ECCA_VERSION
+        self.gb_version = scoring.GOODMAN_BARON_VERSION
+
+    def stored_ecca_counts(self) -> dict[str, int]:
+        """Scars per ECCA type, summed over regions, from the stored grid."""
+        totals = dict.fromkeys(scoring.EccaScarType, 0)
+        for cell in self.scar_counts.all():
+            totals[scoring.EccaScarType(cell.scar_type)] += cell.count
+        return totals
+
+    def recomputed_scores(self) -> dict[str, int | None]:
+        return self.compute_scores(self.stored_ecca_counts())
+
+
+class ScarCount(models.Model):
+    """Scars of one type in one facial region, as counted at an assessment."""
+
+    assessment = models.ForeignKey(
+        ScarAssessment, on_delete=models.PROTECT, related_name="scar_counts"
+    )
+    region = models.CharField(max_length=20, choices=FacialRegion.choices)
+    scar_type = models.CharField(max_length=30, choices=EccaScarTypeChoices.choices)
+    count = models.PositiveSmallIntegerField(default=0)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["assessment", "region", "scar_type"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "region", "scar_type"], name="scarcount_one_per_cell"
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=0, count__lte=MAX_COUNT_PER_CELL),
+                name="scarcount_count_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_region_display()}: {self.count} {self.get_scar_type_display()}"

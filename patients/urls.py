@@ -1,6 +1,6 @@
 from django.urls import path
 
-from patients import views
+from patients import assessment_views, views
 
 app_name = "patients"
 
@@ -16,5 +16,17 @@ urlpatterns = [
         "<int:pk>/consents/<int:consent_pk>/withdraw/",
         views.consent_withdraw_view,
         name="consent_withdraw",
+    ),
+    path("<int:pk>/assessments/new/", assessment_views.assessment_create, name="assessment_create"),
+    path("assessments/<int:pk>/", assessment_views.assessment_detail, name="assessment_detail"),
+    path(
+        "assessments/<int:pk>/amend/",
+        assessment_views.assessment_update,
+        name="assessment_update",
+    ),
+    path(
+        "assessments/<int:pk>/archive/",
+        assessment_views.assessment_archive_view,
+        name="assessment_archive",
     ),
 ]

@@ -7,12 +7,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
+from patients import scoring
 from patients.access import get_consent_for_user, get_patient_for_user
 from patients.flags import safety_flags
 from patients.forms import ConsentGiveForm, ConsentWithdrawForm, PatientForm, PatientSearchForm
 from patients.history import change_log
-from patients.models import ConsentUse, Patient
+from patients.models import ConsentUse, Patient, ScarAssessment
+from patients.progress import progress_rows
 from patients.services import consent_give, consent_withdraw, patient_register, patient_update
+from patients.trend import line_panel
 
 
 @permission_required("patients.view_patient", raise_exception=True)
@@ -55,7 +58,35 @@ def patient_detail(request, pk: int):
             allergies=patient.allergies,
             has_clinical_photo_consent=ConsentUse.CLINICAL in consents,
         )
+    if request.user.has_perm("patients.view_scarassessment"):
+        context.update(_assessment_context(patient))
     return render(request, "patients/patient_detail.html", context)
+
+
+def _assessment_context(patient: Patient) -> dict:
+    # One query for the table and all three chart panels.
+    assessments = list(ScarAssessment.objects.for_chart(patient))
+    points = [(a.assessed_on, a) for a in assessments]
+    return {
+        "progress": progress_rows(assessments),
+        "trend_panels": [
+            line_panel(
+                [(d, a.ecca_score) for d, a in points],
+                title="ECCA (0-540)",
+                scale_max=scoring.ECCA_MAX,
+            ),
+            line_panel(
+                [(d, a.gb_quantitative_score) for d, a in points],
+                title="Goodman & Baron quantitative (0-84)",
+                scale_max=scoring.GOODMAN_BARON_MAX,
+            ),
+            line_panel(
+                [(d, a.cadi_score) for d, a in points],
+                title="CADI (0-15)",
+                scale_max=scoring.CADI_MAX,
+            ),
+        ],
+    }
 
 
 @permission_required("patients.add_patient", raise_exception=True)

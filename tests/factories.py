@@ -4,7 +4,15 @@ import factory
 from django.contrib.auth.models import User
 
 from clinic.roles import Role, assign_role
-from patients.models import ConsentUse, FitzpatrickType, Patient, PhotoConsent, SexAtBirth
+from patients.models import (
+    ConsentUse,
+    FitzpatrickType,
+    Patient,
+    PhotoConsent,
+    ScarAssessment,
+    SexAtBirth,
+)
+from patients.services import assessment_record
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -46,3 +54,23 @@ class PhotoConsentFactory(factory.django.DjangoModelFactory):
     patient = factory.SubFactory(PatientFactory)
     use = ConsentUse.CLINICAL
     given_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+
+
+class ScarAssessmentFactory(factory.django.DjangoModelFactory):
+    """Recorded through the real service, so scores and grid rows are exactly as in the app.
+
+    Pass `grid={("left_cheek", "ice_pick"): 12, ...}` for the region x scar-type counts.
+    """
+
+    class Meta:
+        model = ScarAssessment
+
+    patient = factory.SubFactory(PatientFactory)
+    assessor = factory.SubFactory(UserFactory)
+    assessed_on = dt.date(2026, 1, 15)
+    gb_grade = 3
+
+    @classmethod
+    def _create(cls, model_class, *args, grid=None, **kwargs):
+        assessment = model_class(**kwargs)
+        return assessment_record(assessment=assessment, grid=grid or {}, by=kwargs["assessor"])

@@ -2,7 +2,7 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 
 from clinic.roles import Role, role_of
-from patients.models import Patient, PhotoConsent
+from patients.models import Patient, PhotoConsent, ScarAssessment
 
 
 def _snapshot():
@@ -10,6 +10,7 @@ def _snapshot():
         sorted(User.objects.values_list("username", "password")),
         sorted(Patient.objects.values_list("mrn", "last_name", "date_of_birth", "phone")),
         PhotoConsent.objects.count(),
+        sorted(ScarAssessment.objects.values_list("patient__mrn", "assessed_on", "ecca_score")),
     )
 
 
@@ -25,6 +26,17 @@ def test_seed_demo_creates_the_demo_clinic_and_is_idempotent(db, monkeypatch, ca
     assert "Demo patients: 0 created." in capsys.readouterr().out
 
     assert Patient.objects.count() == 30
+    # Most patients have two to six assessments, and most of them improved since baseline.
+    per_patient = [p.assessments.count() for p in Patient.objects.all()]
+    assert sum(1 for n in per_patient if 2 <= n <= 6) >= 20
+    assert set(per_patient) <= {0, 2, 3, 4, 5, 6}
+    improved = [
+        p
+        for p in Patient.objects.all()
+        if p.assessments.count() >= 2
+        and p.assessments.last().ecca_score < p.assessments.first().ecca_score
+    ]
+    assert len(improved) >= 15
     assert PhotoConsent.objects.count() > 20
     roles = {u.username: role_of(u) for u in User.objects.all()}
     assert roles == {

@@ -10,6 +10,7 @@ class Command(BaseCommand):
         usernames, password = demo.seed_users()
         created = demo.seed_patients()
         self.stdout.write(f"Demo patients: {created} created.")
+        self.stdout.write(f"Scar assessments: {demo.seed_assessments()} created.")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins: " + ", ".join(usernames)))
         if password:
             self.stdout.write(f"Password for all three: {password}")

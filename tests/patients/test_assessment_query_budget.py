@@ -1,0 +1,54 @@
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from patients.services import assessment_amend
+from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
+
+# The chart as a dermatologist sees it, scores and trend included:
+#  1. session                      2. signed-in user
+#  3. user's own permissions       4. user's group permissions
+#  5. patient                      6. photo consents (prefetch)
+#  7. access-log insert            8. assessments with assessors (table and all three panels)
+#  9. role badge (user's groups)
+CHART_QUERIES = 9
+
+
+@pytest.mark.parametrize("assessments", [1, 40])
+def test_chart_query_count_is_flat_from_1_to_40_assessments(
+    derm_client, dermatologist, patient, django_assert_num_queries, assessments
+):
+    PhotoConsentFactory(patient=patient)
+    start = dt.date(2023, 1, 1)
+    for n in range(assessments):
+        ScarAssessmentFactory(
+            patient=patient,
+            assessor=dermatologist,
+            assessed_on=start + dt.timedelta(days=21 * n),
+            grid={("left_cheek", "ice_pick"): max(0, 30 - n)},
+        )
+    with django_assert_num_queries(CHART_QUERIES):
+        response = derm_client.get(f"/patients/{patient.pk}/")
+    assert response.status_code == 200
+    assert len(response.context["progress"]) == assessments
+    assert len(response.context["trend_panels"][0].dots) == assessments
+
+
+def test_assessment_page_query_count_does_not_grow_with_amendments(
+    derm_client, dermatologist, patient
+):
+    assessment = ScarAssessmentFactory(patient=patient, assessor=dermatologist)
+    url = f"/patients/assessments/{assessment.pk}/"
+
+    def queries_for_page() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert derm_client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries_for_page()
+    for n in range(1, 6):
+        assessment.gb_grade = 1 + n % 4
+        assessment_amend(assessment=assessment, grid={("nose", "boxcar"): n}, by=dermatologist)
+    assert queries_for_page() == before
