@@ -38,7 +38,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
 def safety_flags(
     *,
     today: dt.date,
-    fitzpatrick_type: int,
+    fitzpatrick_type: int | None,
     active_acne: bool,
     on_isotretinoin: bool,
     isotretinoin_stopped_on: dt.date | None,
@@ -73,7 +73,15 @@ def safety_flags(
                 "Active inflammatory acne: do not treat over active lesions.",
             )
         )
-    if fitzpatrick_type >= 4:
+    if fitzpatrick_type is None:
+        flags.append(
+            SafetyFlag(
+                "fitzpatrick_unknown",
+                FlagLevel.WARNING,
+                "Fitzpatrick skin type not recorded: assess it before any peel or laser.",
+            )
+        )
+    elif fitzpatrick_type >= 4:
         flags.append(
             SafetyFlag(
                 "pih_risk",

@@ -1,7 +1,7 @@
 from dataclasses import dataclass
 
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Column, Fieldset, Layout, Row, Submit
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
 from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -22,6 +22,15 @@ from patients.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+CLINICAL_FORM_FIELDS = [
+    "fitzpatrick_type",
+    "active_acne",
+    "acne_onset_year",
+    "previous_treatments",
+    "on_isotretinoin",
+    "isotretinoin_stopped_on",
+    "allergies",
+]
 
 
 class PatientForm(forms.ModelForm):
@@ -55,8 +64,14 @@ class PatientForm(forms.ModelForm):
             "allergies": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, submit_label: str = "Save", **kwargs):
+    def __init__(self, *args, user, submit_label: str = "Save", **kwargs):
         super().__init__(*args, **kwargs)
+        # Front desk registers and updates contact details; the skin and acne history is the
+        # dermatologist's, and front desk does not see its values.
+        self.shows_clinical = user.has_perm("patients.view_clinical_details")
+        if not self.shows_clinical:
+            for name in CLINICAL_FORM_FIELDS:
+                del self.fields[name]
         self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["date_of_birth"].widget.attrs["min"] = "1900-01-01"
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
@@ -101,6 +116,11 @@ class PatientForm(forms.ModelForm):
                     Column("isotretinoin_stopped_on", css_class="col-md-6"),
                 ),
                 "allergies",
+            )
+            if self.shows_clinical
+            else HTML(
+                '<p class="text-secondary">The skin and acne history is recorded by the '
+                "dermatologist at the first visit.</p>"
             ),
             Submit("submit", submit_label, css_class="btn-primary btn-lg"),
         )
@@ -119,6 +139,17 @@ class ConsentGiveForm(forms.ModelForm):
         self.fields["given_on"].initial = timezone.localdate()
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        use = cleaned.get("use")
+        patient = self.instance.patient
+        if use and patient.photo_consents.filter(use=use, withdrawn_on__isnull=True).exists():
+            self.add_error(
+                "use",
+                "Consent for this use is already in force. Withdraw it first to record a new one.",
+            )
+        return cleaned
 
     def clean_given_on(self):
         given_on = self.cleaned_data["given_on"]

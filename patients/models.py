@@ -97,7 +97,11 @@ class Patient(models.Model):
     emergency_contact_phone = models.CharField(max_length=40, blank=True)
 
     fitzpatrick_type = models.PositiveSmallIntegerField(
-        "Fitzpatrick skin type", choices=FitzpatrickType.choices
+        "Fitzpatrick skin type",
+        choices=FitzpatrickType.choices,
+        null=True,
+        blank=True,
+        help_text="Assessed by the dermatologist; leave blank until then.",
     )
     active_acne = models.BooleanField(
         "Active inflammatory acne",
@@ -116,11 +120,11 @@ class Patient(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     is_archived = models.BooleanField("Archived", default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
@@ -141,7 +145,8 @@ class Patient(models.Model):
             models.UniqueConstraint(fields=["mrn"], name="patient_mrn_unique"),
             models.CheckConstraint(condition=~Q(mrn=""), name="patient_mrn_not_blank"),
             models.CheckConstraint(
-                condition=Q(fitzpatrick_type__gte=1, fitzpatrick_type__lte=6),
+                condition=Q(fitzpatrick_type__isnull=True)
+                | Q(fitzpatrick_type__gte=1, fitzpatrick_type__lte=6),
                 name="patient_fitzpatrick_i_to_vi",
             ),
             models.CheckConstraint(
@@ -204,8 +209,8 @@ class Patient(models.Model):
         return self.full_name
 
     @property
-    def fitzpatrick(self) -> FitzpatrickType:
-        return FitzpatrickType(self.fitzpatrick_type)
+    def fitzpatrick(self) -> FitzpatrickType | None:
+        return None if self.fitzpatrick_type is None else FitzpatrickType(self.fitzpatrick_type)
 
     def age_on(self, day: dt.date) -> int:
         before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
@@ -262,7 +267,7 @@ class PhotoConsent(models.Model):
     notes = models.CharField(max_length=300, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     withdrawal_recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -428,7 +433,7 @@ class ScarAssessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(

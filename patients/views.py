@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -27,6 +29,11 @@ def patient_list(request):
         query = form.cleaned_data["q"]
         include_archived = form.cleaned_data["archived"]
         patients = patients.search(query)
+    elif form.is_bound:
+        # An over-long search finds nothing rather than silently listing everyone.
+        query = request.GET.get("q", "")[:100]
+        patients = patients.none()
+        messages.error(request, "Search text is limited to 100 characters.")
     if not include_archived:
         patients = patients.active()
     page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -91,22 +98,33 @@ def _assessment_context(patient: Patient) -> dict:
 
 @permission_required("patients.add_patient", raise_exception=True)
 def patient_create(request):
-    form = PatientForm(request.POST or None, submit_label="Register patient")
+    form = PatientForm(request.POST or None, user=request.user, submit_label="Register patient")
     if form.is_valid():
-        patient = patient_register(patient=form.save(commit=False), by=request.user)
-        messages.success(request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
-        return redirect("patients:detail", pk=patient.pk)
+        try:
+            patient = patient_register(patient=form.save(commit=False), by=request.user)
+        except IntegrityError:
+            # Another desk saved the same MRN between our check and our insert.
+            form.add_error("mrn", "A patient with this MRN was registered a moment ago.")
+        else:
+            messages.success(request, f"Registered {patient.full_name}, MRN {patient.mrn}.")
+            return redirect("patients:detail", pk=patient.pk)
     return render(request, "patients/patient_form.html", {"form": form, "title": "New patient"})
 
 
 @permission_required("patients.change_patient", raise_exception=True)
 def patient_update_view(request, pk: int):
     patient = get_patient_for_user(request.user, pk, perm="patients.change_patient")
-    form = PatientForm(request.POST or None, instance=patient, submit_label="Save changes")
+    form = PatientForm(
+        request.POST or None, instance=patient, user=request.user, submit_label="Save changes"
+    )
     if form.is_valid():
-        patient_update(patient=form.save(commit=False), by=request.user)
-        messages.success(request, f"Saved changes to {patient.full_name}.")
-        return redirect("patients:detail", pk=patient.pk)
+        try:
+            patient_update(patient=form.save(commit=False), by=request.user)
+        except IntegrityError:
+            form.add_error("mrn", "A patient with this MRN was registered a moment ago.")
+        else:
+            messages.success(request, f"Saved changes to {patient.full_name}.")
+            return redirect("patients:detail", pk=patient.pk)
     context = {"form": form, "patient": patient, "title": f"Edit {patient.full_name}"}
     return render(request, "patients/patient_form.html", context)
 
@@ -127,6 +145,7 @@ def patient_archive(request, pk: int):
 @permission_required("patients.view_patient", raise_exception=True)
 def patient_history(request, pk: int):
     patient = get_patient_for_user(request.user, pk)
+    access_record(request, patient=patient)
     show_clinical = request.user.has_perm("patients.view_clinical_details")
     context = {"patient": patient, "entries": change_log(patient, include_clinical=show_clinical)}
     return render(request, "patients/patient_history.html", context)
@@ -137,9 +156,14 @@ def consent_create(request, pk: int):
     patient = get_patient_for_user(request.user, pk, perm="patients.add_photoconsent")
     form = ConsentGiveForm(request.POST or None, patient=patient)
     if form.is_valid():
-        consent = consent_give(consent=form.save(commit=False), by=request.user)
-        messages.success(request, f"Recorded consent: {consent.get_use_display().lower()}.")
-        return redirect("patients:detail", pk=patient.pk)
+        try:
+            consent = consent_give(consent=form.save(commit=False), by=request.user)
+        except (IntegrityError, ValidationError):
+            # Recorded by someone else between the form's check and this insert.
+            form.add_error("use", "Consent for this use was recorded a moment ago.")
+        else:
+            messages.success(request, f"Recorded consent: {consent.get_use_display().lower()}.")
+            return redirect("patients:detail", pk=patient.pk)
     return render(request, "patients/consent_form.html", {"form": form, "patient": patient})
 
 
