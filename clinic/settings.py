@@ -45,6 +45,8 @@ INSTALLED_APPS = [
     "csp",
     "clinic",
     "patients",
+    "scheduling",
+    "treatments",
 ]
 
 MIDDLEWARE = [

@@ -23,5 +23,7 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("patients/", include("patients.urls")),
+    path("schedule/", include("scheduling.urls")),
+    path("treatments/", include("treatments.urls")),
     path("admin/", admin.site.urls),
 ]

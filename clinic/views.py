@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from clinic.panels import dashboard_panels
 from patients.models import Patient
 
 
@@ -11,7 +12,8 @@ def dashboard(request):
     recent_patients = []
     if request.user.has_perm("patients.view_patient"):
         recent_patients = Patient.objects.active().order_by("-updated_at")[:8]
-    return render(request, "clinic/dashboard.html", {"recent_patients": recent_patients})
+    context = {"recent_patients": recent_patients, "panels": dashboard_panels(request)}
+    return render(request, "clinic/dashboard.html", context)
 
 
 @login_not_required

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
+from clinic.panels import chart_panels
 from patients import scoring
 from patients.access import get_consent_for_user, get_patient_for_user
 from patients.flags import safety_flags
@@ -67,6 +68,7 @@ def patient_detail(request, pk: int):
         )
     if request.user.has_perm("patients.view_scarassessment"):
         context.update(_assessment_context(patient))
+    context["panels"] = chart_panels(request, patient)
     return render(request, "patients/patient_detail.html", context)
 
 

@@ -23,3 +23,5 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 AXES_ENABLED = False
 # WhiteNoise scans STATIC_ROOT at start-up; tests serve static files from the finders instead.
 STATIC_ROOT = tempfile.mkdtemp(prefix="clinic-test-static-")
+# Templates that exist only for tests (e.g. a fake chart panel).
+TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405

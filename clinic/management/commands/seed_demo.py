@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from clinic import demo
+from scheduling.demo import seed_appointments
 
 
 class Command(BaseCommand):
@@ -11,6 +12,7 @@ class Command(BaseCommand):
         created = demo.seed_patients()
         self.stdout.write(f"Demo patients: {created} created.")
         self.stdout.write(f"Scar assessments: {demo.seed_assessments()} created.")
+        self.stdout.write(f"Appointments: {seed_appointments()} created.")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins: " + ", ".join(usernames)))
         if password:
             self.stdout.write(f"Password for all three: {password}")

@@ -1,0 +1,5 @@
+"""Demo appointments for seed_demo."""
+
+
+def seed_appointments() -> int:
+    return 0

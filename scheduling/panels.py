@@ -1,0 +1,1 @@
+"""Chart and dashboard sections for appointments (registered in clinic.panels)."""

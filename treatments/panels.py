@@ -1,0 +1,1 @@
+"""Chart sections for treatment sessions (registered in clinic.panels)."""
