@@ -1,1 +1,84 @@
-"""Chart and dashboard sections for appointments (registered in clinic.panels)."""
+"""Chart and dashboard sections for appointments (registered in clinic.panels).
+
+Each section runs one query, however many appointments it lists.
+"""
+
+from django.http import HttpRequest
+from django.utils import timezone
+
+from clinic.panels import Panel, register_chart_panel, register_dashboard_panel
+from patients.models import Patient
+from scheduling import clock, rules
+from scheduling.models import Appointment
+
+CHART_LIMIT = 40  # upcoming and past together; the past is cut to PAST_SHOWN
+PAST_SHOWN = 10
+
+
+def chart_appointments(request: HttpRequest, patient: Patient) -> dict:
+    # 1 query: the patient's latest appointments, newest first, with dermatologist and room.
+    latest = list(
+        Appointment.objects.filter(patient=patient)
+        .select_related("dermatologist", "room")
+        .order_by("-starts_at", "-pk")[:CHART_LIMIT]
+    )
+    now = timezone.now()
+    upcoming = [a for a in reversed(latest) if a.ends_at > now]
+    past = [a for a in latest if a.ends_at <= now][:PAST_SHOWN]
+    return {"patient": patient, "upcoming": upcoming, "past": past}
+
+
+def my_day(request: HttpRequest, subject) -> dict:
+    """The signed-in dermatologist's visits today, with their next step."""
+    # 1 query: today's appointments of this user, with patient and room.
+    appointments = list(
+        Appointment.objects.on_day(clock.today())
+        .filter(dermatologist=request.user)
+        .select_related("patient", "room")
+    )
+    for appointment in appointments:
+        appointment.dermatologist = request.user  # for the template, without a query
+    return {"appointments": appointments, "today": clock.today()}
+
+
+ARRIVING = [rules.Status.BOOKED.value, rules.Status.CHECKED_IN.value]
+
+
+def arrivals(request: HttpRequest, subject) -> dict:
+    """Today's patients still to arrive or waiting, for the front desk to check in."""
+    # 1 query: today's booked and checked-in appointments with patient, dermatologist and room.
+    appointments = list(
+        Appointment.objects.on_day(clock.today())
+        .filter(status__in=ARRIVING)
+        .select_related("patient", "dermatologist", "room")
+    )
+    return {"appointments": appointments, "today": clock.today()}
+
+
+register_chart_panel(
+    Panel(
+        name="scheduling-appointments",
+        template="scheduling/_chart_panel.html",
+        permission="scheduling.view_appointment",
+        context=chart_appointments,
+        order=20,
+    )
+)
+register_dashboard_panel(
+    Panel(
+        name="scheduling-my-day",
+        template="scheduling/_dashboard_my_day.html",
+        permission="scheduling.progress_own_appointment",
+        context=my_day,
+        order=10,
+    )
+)
+register_dashboard_panel(
+    Panel(
+        name="scheduling-arrivals",
+        template="scheduling/_dashboard_arrivals.html",
+        permission="scheduling.check_in_appointment",
+        context=arrivals,
+        order=20,
+    )
+)

@@ -1,0 +1,46 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from scheduling.models import Appointment, Room
+
+
+class SuperuserDeleteOnly:
+    """Bookings and rooms are cancelled or retired, never deleted, except by a superuser."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+
+@admin.register(Room)
+class RoomAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = ["name", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+
+
+@admin.register(Appointment)
+class AppointmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    """View-only: appointments are booked and changed on the calendar, where the clash checks
+    and status rules hold. An edit here would bypass them."""
+
+    list_display = [
+        "starts_at",
+        "ends_at",
+        "patient",
+        "dermatologist",
+        "room",
+        "kind",
+        "status",
+        "booked_by",
+    ]
+    list_filter = ["status", "kind", "dermatologist", "room", "starts_at"]
+    search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["patient", "dermatologist", "room", "booked_by"]
+    readonly_fields = ["booked_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False

@@ -1,0 +1,265 @@
+"""Lays appointments out as a table: time slots down the side, one column per dermatologist, room
+or day. Each appointment is a cell spanning its slots (rowspan), so the page needs no inline
+styles or script to position blocks, and every empty slot is a link to book it.
+
+Rows are wall-clock times in the clinic's TIME_ZONE. The grid covers the clinic's hours and
+stretches to show any appointment booked outside them.
+"""
+
+import datetime as dt
+import math
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from scheduling import clock
+from scheduling.clock import local
+from scheduling.models import Appointment, Room, dermatologists
+from scheduling.rules import ClinicHours
+from scheduling.services import doctor_name
+
+
+@dataclass
+class Column:
+    key: Hashable
+    label: str
+    day: dt.date
+    sublabel: str = ""
+    book_params: dict[str, str] = field(default_factory=dict)
+    is_today: bool = False
+    link: str = ""  # the column header's link: a dermatologist's week, or a day
+
+
+@dataclass
+class Cell:
+    column: Column
+    appointments: list[Appointment] = field(default_factory=list)
+    rowspan: int = 1
+    book_at: dt.datetime | None = None  # naive local start for an empty slot's "book" link
+    book_url: str = ""
+
+
+@dataclass
+class Row:
+    at: dt.time
+    on_the_hour: bool
+    in_hours: bool
+    cells: list[Cell]
+
+
+@dataclass
+class Grid:
+    columns: list[Column]
+    rows: list[Row]
+    slot_minutes: int
+
+
+def _minutes(moment: dt.datetime) -> int:
+    return moment.hour * 60 + moment.minute
+
+
+def _span(appointment: Appointment, day: dt.date) -> tuple[int, int]:
+    """Minutes from local midnight of `day` at which the visit starts and ends (clipped to it)."""
+    start, end = local(appointment.starts_at), local(appointment.ends_at)
+    start_min = _minutes(start) if start.date() == day else 0
+    end_min = _minutes(end) if end.date() == day else 24 * 60
+    return start_min, max(end_min, start_min + 1)
+
+
+def build_grid(
+    *,
+    columns: list[Column],
+    appointments: Iterable[Appointment],
+    column_of: Callable[[Appointment], Hashable],
+    hours: ClinicHours,
+    book_url: Callable[[Column, dt.datetime], str] | None = None,
+    bookable_from: dt.date | None = None,
+) -> Grid:
+    slot = int(hours.slot.total_seconds() // 60)
+    opens, closes = _minutes(hours.opens), _minutes(hours.closes)
+    by_column: dict[Hashable, list[tuple[int, int, Appointment]]] = {c.key: [] for c in columns}
+    day_of = {c.key: c.day for c in columns}
+    for appointment in appointments:
+        key = column_of(appointment)
+        if key in by_column:
+            start, end = _span(appointment, day_of[key])
+            by_column[key].append((start, end, appointment))
+    spans = [(s, e) for placed in by_column.values() for s, e, _ in placed]
+    # Rows run on the clinic's slot pattern (anchored at opening time) and stretch to fit.
+    earliest = min((s for s, _ in spans), default=opens)
+    latest = max((e for _, e in spans), default=closes)
+    first = opens - slot * math.ceil(max(0, opens - earliest) / slot)
+    last = closes + slot * math.ceil(max(0, latest - closes) / slot)
+    row_count = (last - first) // slot
+
+    # Per column: blocks of rows. Visits that share a slot after rounding share one cell.
+    blocks: dict[Hashable, dict[int, Cell]] = {}
+    for column in columns:
+        column_blocks: dict[int, Cell] = {}
+        current: Cell | None = None
+        current_start = current_end = -1
+        for start, end, appointment in sorted(by_column[column.key], key=lambda p: p[:2]):
+            r0 = (start - first) // slot
+            r1 = max(r0 + 1, math.ceil((end - first) / slot))
+            if current is not None and r0 < current_end:
+                current.appointments.append(appointment)
+                current_end = max(current_end, r1)
+                current.rowspan = current_end - current_start
+                continue
+            current = Cell(column=column, appointments=[appointment], rowspan=r1 - r0)
+            current_start, current_end = r0, r1
+            column_blocks[r0] = current
+        blocks[column.key] = column_blocks
+
+    rows: list[Row] = []
+    covered_until = {c.key: 0 for c in columns}
+    for index in range(row_count):
+        minute = first + index * slot
+        at = dt.time(minute // 60, minute % 60)
+        cells = []
+        for column in columns:
+            block = blocks[column.key].get(index)
+            if block is not None:
+                cells.append(block)
+                covered_until[column.key] = index + block.rowspan
+            elif index >= covered_until[column.key]:
+                cell = Cell(column=column, book_at=dt.datetime.combine(column.day, at))
+                if book_url and (bookable_from is None or column.day >= bookable_from):
+                    cell.book_url = book_url(column, cell.book_at)
+                cells.append(cell)
+        rows.append(
+            Row(
+                at=at,
+                on_the_hour=minute % 60 == 0,
+                in_hours=opens <= minute < closes,
+                cells=cells,
+            )
+        )
+    return Grid(columns=columns, rows=rows, slot_minutes=slot)
+
+
+# ---------------------------------------------------------------------------------------------
+# The three calendar pages' content. Each runs a fixed number of queries however many visits.
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarPage:
+    day: dt.date
+    grid: Grid
+    appointments: list[Appointment]
+    off_grid: list[Appointment]  # cancelled and no-show: they free their slot
+    unassigned: list[Appointment] = field(default_factory=list)  # room view: no room yet
+
+
+def _book_url(column: Column, at: dt.datetime) -> str:
+    params = {**column.book_params, "starts_at": at.strftime("%Y-%m-%dT%H:%M")}
+    return f"{reverse('scheduling:book')}?{urlencode(params)}"
+
+
+def _split(appointments: list[Appointment]) -> tuple[list[Appointment], list[Appointment]]:
+    active = [a for a in appointments if a.is_active]
+    return active, [a for a in appointments if not a.is_active]
+
+
+def day_by_dermatologist(day: dt.date) -> CalendarPage:
+    # 1 query: the day's appointments with patient, dermatologist and room.
+    appointments = list(Appointment.objects.on_day(day).for_calendar())
+    # 1 query: who takes appointments; anyone else booked that day gets a column too.
+    people = {user.pk: user for user in dermatologists()}
+    for appointment in appointments:
+        people.setdefault(appointment.dermatologist_id, appointment.dermatologist)
+    today = clock.today()
+    columns = [
+        Column(
+            key=user.pk,
+            label=doctor_name(user),
+            day=day,
+            book_params={"dermatologist": str(user.pk)},
+            is_today=day == today,
+            link=f"{reverse('scheduling:week', args=[user.pk])}?date={day.isoformat()}",
+        )
+        for user in sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
+    ]
+    active, off_grid = _split(appointments)
+    grid = build_grid(
+        columns=columns,
+        appointments=active,
+        column_of=lambda a: a.dermatologist_id,
+        hours=clock.clinic_hours(),
+        book_url=_book_url,
+        bookable_from=today,
+    )
+    return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
+
+
+def day_by_room(day: dt.date) -> CalendarPage:
+    # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
+    appointments = list(Appointment.objects.on_day(day).for_calendar())
+    rooms = {room.pk: room for room in Room.objects.filter(active=True)}
+    for appointment in appointments:
+        if appointment.room is not None:
+            rooms.setdefault(appointment.room_id, appointment.room)
+    today = clock.today()
+    columns = [
+        Column(
+            key=room.pk,
+            label=room.name,
+            day=day,
+            book_params={"room": str(room.pk)},
+            is_today=day == today,
+        )
+        for room in sorted(rooms.values(), key=lambda r: r.name)
+    ]
+    active, off_grid = _split(appointments)
+    grid = build_grid(
+        columns=columns,
+        appointments=[a for a in active if a.room_id is not None],
+        column_of=lambda a: a.room_id,
+        hours=clock.clinic_hours(),
+        book_url=_book_url,
+        bookable_from=today,
+    )
+    unassigned = [a for a in active if a.room_id is None]
+    return CalendarPage(
+        day=day, grid=grid, appointments=appointments, off_grid=off_grid, unassigned=unassigned
+    )
+
+
+def week_of(dermatologist, day: dt.date) -> CalendarPage:
+    """Monday to Sunday around `day`: the clinic's opening days, plus any day with a booking."""
+    monday = clock.week_start(day)
+    start, _ = clock.day_bounds(monday)
+    _, end = clock.day_bounds(monday + dt.timedelta(days=6))
+    # 1 query: the dermatologist's appointments that week.
+    appointments = list(
+        Appointment.objects.filter(dermatologist=dermatologist).between(start, end).for_calendar()
+    )
+    hours = clock.clinic_hours()
+    today = clock.today()
+    booked_days = {a.local_starts_at.date() for a in appointments}
+    days = [monday + dt.timedelta(days=n) for n in range(7)]
+    columns = [
+        Column(
+            key=d,
+            label=f"{d:%a %d %b}",
+            day=d,
+            book_params={"dermatologist": str(dermatologist.pk)},
+            is_today=d == today,
+            link=f"{reverse('scheduling:day')}?date={d.isoformat()}",
+        )
+        for d in days
+        if d.isoweekday() in hours.days or d in booked_days
+    ]
+    active, off_grid = _split(appointments)
+    grid = build_grid(
+        columns=columns,
+        appointments=active,
+        column_of=lambda a: a.local_starts_at.date(),
+        hours=hours,
+        book_url=_book_url,
+        bookable_from=today,
+    )
+    return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
