@@ -73,6 +73,9 @@ def seed_users() -> tuple[list[str], str | None]:
         assign_role(user, demo.role)
     if password and not os.environ.get("DEMO_PASSWORD"):
         _remember_password(password)
+    elif password:
+        # The users now have the DEMO_PASSWORD; a file from an earlier database would mislead.
+        Path(CREDENTIALS_FILE).unlink(missing_ok=True)
     return [u.username for u in DEMO_USERS], password
 
 

@@ -29,17 +29,49 @@ _DEMOGRAPHICS = _crud("patients.patient", "view", "add", "change") | _crud(
 )
 
 # Scores, sessions, procedures and photos: front desk has none of these.
-_CLINICAL = _crud("patients.scarassessment", "view", "add", "change") | _crud(
-    "patients.scarcount", "view", "add", "change"
+_CLINICAL_MODELS = [
+    "patients.scarassessment",
+    "patients.scarcount",
+    "treatments.treatmentsession",
+    "treatments.crossprocedure",
+    "treatments.laserprocedure",
+    "treatments.punchprocedure",
+    "treatments.subcisionprocedure",
+    "treatments.fillerprocedure",
+    "treatments.peelprocedure",
+    "treatments.adverseevent",
+    "treatments.topicalregimen",
+    "treatments.skintest",
+]
+_CLINICAL = {
+    perm for model in _CLINICAL_MODELS for perm in _crud(model, "view", "add", "change")
+} | _crud("treatments.sessionwarning", "view")
+
+# The calendar. Front desk runs it; a dermatologist moves their own visits along (in treatment,
+# completed); check-in and cancellation are their own permissions so the rules read clearly.
+_CALENDAR_VIEW = _crud("scheduling.appointment", "view") | _crud("scheduling.room", "view")
+_FRONT_DESK_CALENDAR = (
+    _CALENDAR_VIEW
+    | _crud("scheduling.appointment", "add", "change")
+    | {"scheduling.cancel_appointment", "scheduling.check_in_appointment"}
 )
 
 ROLE_PERMISSIONS: dict[Role, set[str]] = {
-    Role.DERMATOLOGIST: _DEMOGRAPHICS | _CLINICAL | {"patients.view_clinical_details"},
-    Role.FRONT_DESK: _DEMOGRAPHICS,
+    Role.DERMATOLOGIST: _DEMOGRAPHICS
+    | _CLINICAL
+    | _CALENDAR_VIEW
+    | {"patients.view_clinical_details", "scheduling.progress_own_appointment"},
+    Role.FRONT_DESK: _DEMOGRAPHICS | _FRONT_DESK_CALENDAR,
     # Clinic admins may archive but never hard-delete: only a superuser deletes.
     Role.CLINIC_ADMIN: _DEMOGRAPHICS
     | _CLINICAL
-    | {"patients.view_clinical_details", "patients.archive_patient"}
+    | _FRONT_DESK_CALENDAR
+    | _crud("scheduling.room", "add", "change")
+    | {
+        "scheduling.progress_any_appointment",
+        "patients.view_clinical_details",
+        "patients.archive_patient",
+    }
     | _crud("clinic.accesslog", "view")
     | _crud("auth.user", "view", "add", "change")
     | _crud("auth.group", "view")

@@ -100,6 +100,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers queue for the lock at the start of a transaction instead of failing midway with
+    # "database is locked" when two desks book at once.
+    DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -189,6 +193,12 @@ AXES_ENABLED = envbool("DJANGO_AXES_ENABLED", default=True)
 EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 CLINIC_NAME = envstr("CLINIC_NAME", "Scar Clinic")
+# The calendar: opening hours (local time), slot length and open days. Booking outside them
+# asks for confirmation rather than refusing.
+CLINIC_OPENS = envstr("CLINIC_OPENS", "08:00")
+CLINIC_CLOSES = envstr("CLINIC_CLOSES", "18:00")
+CLINIC_SLOT_MINUTES = envint("CLINIC_SLOT_MINUTES", 15)
+CLINIC_DAYS = envstr("CLINIC_DAYS", "mon,tue,wed,thu,fri")
 PATIENTS_PER_PAGE = 25
 
 LOGGING = {

@@ -53,7 +53,9 @@ def _by(record) -> str:
     return record.history_user.get_username() if record.history_user else "system"
 
 
-def _entries(instance, *, created: str, hidden: frozenset[str] = frozenset()) -> list[HistoryEntry]:
+def history_entries(
+    instance, *, created: str, hidden: frozenset[str] = frozenset()
+) -> list[HistoryEntry]:
     """Oldest first: a creation entry, then one "Amended" entry per save that changed something."""
     opts = instance._meta
     records = list(instance.history.select_related("history_user").order_by("history_date"))
@@ -82,7 +84,7 @@ def _entries(instance, *, created: str, hidden: frozenset[str] = frozenset()) ->
 
 def change_log(patient: Patient, *, include_clinical: bool) -> list[HistoryEntry]:
     hidden = frozenset() if include_clinical else CLINICAL_FIELDS
-    return list(reversed(_entries(patient, created="Registered", hidden=hidden)))
+    return list(reversed(history_entries(patient, created="Registered", hidden=hidden)))
 
 
 def assessment_change_log(assessment: ScarAssessment) -> list[HistoryEntry]:
@@ -91,7 +93,7 @@ def assessment_change_log(assessment: ScarAssessment) -> list[HistoryEntry]:
     Grid cells are walked in one query, remembering each cell's last value, rather than asking
     simple-history for every record's predecessor.
     """
-    entries = _entries(assessment, created="Recorded")
+    entries = history_entries(assessment, created="Recorded")
     last_value: dict[tuple[str, str], int] = {}
     cell_changes: dict[tuple[datetime, str], list[Change]] = {}
     records = (

@@ -1,1 +1,102 @@
-"""Chart sections for treatment sessions (registered in clinic.panels)."""
+"""The treatment history section of the patient chart (registered in clinic.panels)."""
+
+from urllib.parse import urlencode
+
+from django.db.models import Exists, OuterRef
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from clinic.panels import Panel, register_chart_panel
+from treatments.modalities import Modality
+from treatments.models import PROCEDURE_MODELS, TreatmentSession
+
+
+def _book_next_url(patient, session: TreatmentSession | None, modalities) -> str | None:
+    """A link to the calendar's booking page, prefilled for the next session, if there is one."""
+    if session is None or session.next_session_due is None:
+        return None
+    try:
+        url = reverse("scheduling:book")
+    except NoReverseMatch:
+        return None
+    query = {"patient": patient.pk, "date": session.next_session_due.isoformat()}
+    if modalities:
+        query["kind"] = modalities[0].value
+    query["dermatologist"] = session.clinician_id
+    return f"{url}?{urlencode(query)}"
+
+
+def treatment_panel(request, patient) -> dict:
+    # Queries, whatever the number of sessions: sessions with clinicians, one per modality (6),
+    # adverse events, topicals, skin tests, and the latest session when the timeline is filtered.
+    sessions = TreatmentSession.objects.current().filter(patient=patient)
+    chosen = request.GET.get("modality")
+    modality = Modality(chosen) if chosen in Modality._value2member_map_ else None
+    timeline = sessions.with_procedures()
+    if modality is not None:
+        timeline = timeline.filter(**{f"{modality.value}_procedures__isnull": False}).distinct()
+    timeline = list(timeline)
+    latest = timeline[0] if timeline and modality is None else sessions.first()
+    today = timezone.localdate()
+    topicals = list(patient.topicals.select_related("prescribed_by"))
+    return {
+        "patient": patient,
+        "sessions": timeline,
+        "modalities": list(Modality),
+        "modality": modality,
+        "latest": latest,
+        "latest_modalities": ", ".join(m.label for m in latest.modalities()) if latest else "",
+        "book_next_url": _book_next_url(patient, latest, latest.modalities() if latest else []),
+        "overdue": bool(latest and latest.next_session_due and latest.next_session_due < today),
+        "current_topicals": [t for t in topicals if t.stopped_on is None or t.stopped_on > today],
+        "past_topicals": [
+            t for t in topicals if t.stopped_on is not None and t.stopped_on <= today
+        ],
+        "skin_tests": list(patient.skin_tests.all()),
+    }
+
+
+def next_session_panel(request, patient) -> dict:
+    """For the front desk: when the next treatment is due and its kind, to book it. No clinical
+    detail beyond what an appointment shows anyway. One query."""
+    flags = {
+        f"has_{model.MODALITY.value}": Exists(model.objects.filter(session=OuterRef("pk")))
+        for model in PROCEDURE_MODELS
+    }
+    latest = (
+        TreatmentSession.objects.current()
+        .filter(patient=patient, next_session_due__isnull=False)
+        .annotate(**flags)
+        .order_by("-performed_at")
+        .first()
+    )
+    modalities = [
+        m.MODALITY for m in PROCEDURE_MODELS if latest and getattr(latest, f"has_{m.MODALITY}")
+    ]
+    return {
+        "patient": patient,
+        "due": latest.next_session_due if latest else None,
+        "kind": modalities[0].label if modalities else "",
+        "overdue": bool(latest and latest.next_session_due < timezone.localdate()),
+        "book_next_url": _book_next_url(patient, latest, modalities),
+    }
+
+
+register_chart_panel(
+    Panel(
+        name="next_session",
+        template="treatments/_next_session_panel.html",
+        permission="scheduling.add_appointment",
+        context=next_session_panel,
+        order=15,
+    )
+)
+register_chart_panel(
+    Panel(
+        name="treatments",
+        template="treatments/_chart_panel.html",
+        permission="treatments.view_treatmentsession",
+        context=treatment_panel,
+        order=20,
+    )
+)

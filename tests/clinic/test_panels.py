@@ -28,9 +28,10 @@ def fake_panels(monkeypatch):
 
 
 def test_chart_panel_shows_to_a_role_with_its_permission(fake_panels, derm_client, patient):
-    assert f"clinical panel for {patient.mrn}" in derm_client.get(
-        f"/patients/{patient.pk}/"
-    ).content.decode()
+    assert (
+        f"clinical panel for {patient.mrn}"
+        in derm_client.get(f"/patients/{patient.pk}/").content.decode()
+    )
 
 
 def test_chart_panel_is_hidden_from_a_role_without_it(fake_panels, desk_client, patient):

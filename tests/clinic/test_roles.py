@@ -23,20 +23,47 @@ DEMOGRAPHICS = {
 
 # Scar assessments and their grid cells: dermatologist and clinic admin only.
 CLINICAL_RECORDS = {
-    "patients.view_scarassessment",
-    "patients.add_scarassessment",
-    "patients.change_scarassessment",
-    "patients.view_scarcount",
-    "patients.add_scarcount",
-    "patients.change_scarcount",
+    f"{model}".replace(".", f".{action}_")
+    for model in [
+        "patients.scarassessment",
+        "patients.scarcount",
+        "treatments.treatmentsession",
+        "treatments.crossprocedure",
+        "treatments.laserprocedure",
+        "treatments.punchprocedure",
+        "treatments.subcisionprocedure",
+        "treatments.fillerprocedure",
+        "treatments.peelprocedure",
+        "treatments.adverseevent",
+        "treatments.topicalregimen",
+        "treatments.skintest",
+    ]
+    for action in ("view", "add", "change")
+} | {"treatments.view_sessionwarning"}
+
+# The calendar: everyone views it; front desk runs it; a dermatologist moves only their own
+# visits along (in treatment, completed); a clinic admin may do all of it, to anyone's visit.
+CALENDAR_VIEW = {"scheduling.view_appointment", "scheduling.view_room"}
+FRONT_DESK_CALENDAR = CALENDAR_VIEW | {
+    "scheduling.add_appointment",
+    "scheduling.change_appointment",
+    "scheduling.cancel_appointment",
+    "scheduling.check_in_appointment",
 }
 
 EXPECTED = {
-    Role.DERMATOLOGIST: DEMOGRAPHICS | CLINICAL_RECORDS | {"patients.view_clinical_details"},
-    Role.FRONT_DESK: DEMOGRAPHICS,
+    Role.DERMATOLOGIST: DEMOGRAPHICS
+    | CLINICAL_RECORDS
+    | CALENDAR_VIEW
+    | {"patients.view_clinical_details", "scheduling.progress_own_appointment"},
+    Role.FRONT_DESK: DEMOGRAPHICS | FRONT_DESK_CALENDAR,
     Role.CLINIC_ADMIN: DEMOGRAPHICS
     | CLINICAL_RECORDS
+    | FRONT_DESK_CALENDAR
     | {
+        "scheduling.add_room",
+        "scheduling.change_room",
+        "scheduling.progress_any_appointment",
         "patients.view_clinical_details",
         "patients.archive_patient",
         "clinic.view_accesslog",

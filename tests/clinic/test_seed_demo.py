@@ -3,6 +3,7 @@ from django.core.management import call_command
 
 from clinic.roles import Role, role_of
 from patients.models import Patient, PhotoConsent, ScarAssessment
+from treatments.models import AdverseEvent, TopicalRegimen, TreatmentSession
 
 
 def _snapshot():
@@ -11,6 +12,9 @@ def _snapshot():
         sorted(Patient.objects.values_list("mrn", "last_name", "date_of_birth", "phone")),
         PhotoConsent.objects.count(),
         sorted(ScarAssessment.objects.values_list("patient__mrn", "assessed_on", "ecca_score")),
+        sorted(TreatmentSession.objects.values_list("patient__mrn", "performed_at")),
+        TopicalRegimen.objects.count(),
+        AdverseEvent.objects.count(),
     )
 
 
@@ -37,6 +41,14 @@ def test_seed_demo_creates_the_demo_clinic_and_is_idempotent(db, monkeypatch, ca
         and p.assessments.last().ecca_score < p.assessments.first().ecca_score
     ]
     assert len(improved) >= 15
+    # A treatment history: CROSS series, a combination session, lasers, an adverse event.
+    assert TreatmentSession.objects.filter(cross_procedures__isnull=False).count() >= 20
+    assert TreatmentSession.objects.filter(
+        cross_procedures__isnull=False, subcision_procedures__isnull=False
+    ).exists()
+    assert TreatmentSession.objects.filter(laser_procedures__isnull=False).exists()
+    assert AdverseEvent.objects.exists()
+    assert TopicalRegimen.objects.exists()
     assert PhotoConsent.objects.count() > 20
     roles = {u.username: role_of(u) for u in User.objects.all()}
     assert roles == {

@@ -18,7 +18,7 @@ LIST_QUERIES = 7
 # 6. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 # 7. patients_patient: the page's rows (at most 25)
 
-CHART_QUERIES_CLINICIAN = 9
+CHART_QUERIES_CLINICIAN = 14
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. auth_permission via auth_user_user_permissions: the user's own permissions
@@ -27,10 +27,16 @@ CHART_QUERIES_CLINICIAN = 9
 # 6. patients_photoconsent: all the patient's consents, prefetched in one query
 # 7. clinic_accesslog INSERT: the access-log row for this view
 # 8. patients_scarassessment: assessments for the progress table and trend charts
-# 9. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
+# 9. scheduling_appointment: the appointments section (with patient, dermatologist, room)
+# 10. treatments_treatmentsession: the treatment timeline (no sessions here, so no prefetches)
+# 11. treatments_treatmentsession: the latest session, for "next session due"
+# 12. treatments_topicalregimen: topical regimens
+# 13. treatments_skintest: skin tests
+# 14. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 
-CHART_QUERIES_FRONT_DESK = 8
-# The same as for a clinician without 8.: front desk is not shown scar assessments.
+CHART_QUERIES_FRONT_DESK = 10
+# 1-7, 9 and 14 above (front desk sees neither scores nor treatments), plus
+# treatments_treatmentsession: when the next session is due and its kind, to book it.
 
 
 @pytest.mark.parametrize("patients", [5, 50])

@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from clinic import demo
 from scheduling.demo import seed_appointments
+from treatments.demo import seed_treatments
 
 
 class Command(BaseCommand):
@@ -12,6 +13,7 @@ class Command(BaseCommand):
         created = demo.seed_patients()
         self.stdout.write(f"Demo patients: {created} created.")
         self.stdout.write(f"Scar assessments: {demo.seed_assessments()} created.")
+        self.stdout.write(f"Treatment sessions: {seed_treatments()} created.")
         self.stdout.write(f"Appointments: {seed_appointments()} created.")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins: " + ", ".join(usernames)))
         if password:

@@ -1,0 +1,91 @@
+"""Factories for treatment records. Sessions are logged through the real service."""
+
+import datetime as dt
+from decimal import Decimal
+
+import factory
+from django.utils import timezone
+
+from tests.factories import PatientFactory, UserFactory
+from treatments.models import (
+    AdverseEvent,
+    CrossApplicator,
+    CrossProcedure,
+    SkinTest,
+    SkinTestResult,
+    SubcisionInstrument,
+    SubcisionProcedure,
+    TopicalAgent,
+    TopicalRegimen,
+    TreatmentSession,
+)
+from treatments.services import session_log, session_warnings_for
+
+
+def cross(**values) -> CrossProcedure:
+    defaults = {
+        "tca_concentration_percent": Decimal(100),
+        "applicator": CrossApplicator.WOODEN_STICK,
+        "frost_reached": True,
+        "scars_treated": 12,
+        "regions": ["left_cheek", "right_cheek"],
+    }
+    return CrossProcedure(**(defaults | values))
+
+
+def subcision(**values) -> SubcisionProcedure:
+    defaults = {"instrument": SubcisionInstrument.NOKOR, "gauge": 18, "regions": ["left_cheek"]}
+    return SubcisionProcedure(**(defaults | values))
+
+
+class TreatmentSessionFactory(factory.django.DjangoModelFactory):
+    """`procedures=[cross(), subcision()]` (default: one CROSS). Warnings are acknowledged."""
+
+    class Meta:
+        model = TreatmentSession
+
+    patient = factory.SubFactory(PatientFactory)
+    clinician = factory.SubFactory(UserFactory)
+    performed_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    consent_confirmed = True
+
+    @classmethod
+    def _create(cls, model_class, *args, procedures=None, **kwargs):
+        session = model_class(**kwargs)
+        procedures = procedures if procedures is not None else [cross()]
+        codes = [w.code for w in session_warnings_for(session, procedures)]
+        return session_log(
+            session=session, procedures=procedures, acknowledged=codes, by=kwargs["clinician"]
+        )
+
+
+class AdverseEventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdverseEvent
+
+    session = factory.SubFactory(TreatmentSessionFactory)
+    event_type = "prolonged_erythema"
+    severity = "mild"
+    onset_on = factory.LazyAttribute(lambda e: e.session.performed_on)
+
+
+class TopicalRegimenFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TopicalRegimen
+
+    patient = factory.SubFactory(PatientFactory)
+    agent = TopicalAgent.ADAPALENE
+    strength_percent = Decimal("0.3")
+    frequency = "nightly"
+    started_on = dt.date(2026, 1, 1)
+
+
+class SkinTestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SkinTest
+
+    patient = factory.SubFactory(PatientFactory)
+    product = "Bellafill"
+    tested_on = dt.date(2026, 1, 1)
+    read_on = dt.date(2026, 1, 29)
+    result = SkinTestResult.NEGATIVE

@@ -1,0 +1,25 @@
+"""The one way views fetch treatment records: permission first, then the row."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+
+from treatments.models import TopicalRegimen, TreatmentSession
+
+
+def get_session_for_user(
+    user, pk: int, perm: str = "treatments.view_treatmentsession"
+) -> TreatmentSession:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(
+        TreatmentSession.objects.with_procedures().select_related(
+            "patient", "updated_by", "archived_by"
+        ),
+        pk=pk,
+    )
+
+
+def get_topical_for_user(user, pk: int, perm: str) -> TopicalRegimen:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(TopicalRegimen.objects.select_related("patient"), pk=pk)

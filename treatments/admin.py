@@ -1,0 +1,97 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from patients.admin import SuperuserDeleteOnly
+from treatments.models import (
+    PROCEDURE_MODELS,
+    AdverseEvent,
+    SessionWarning,
+    SkinTest,
+    TopicalRegimen,
+    TreatmentSession,
+)
+
+
+def _inline(model):
+    return type(
+        f"{model.__name__}Inline",
+        (SuperuserDeleteOnly, admin.StackedInline),
+        {"model": model, "extra": 0},
+    )
+
+
+class AdverseEventInline(SuperuserDeleteOnly, admin.TabularInline):
+    model = AdverseEvent
+    extra = 0
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+
+class SessionWarningInline(admin.TabularInline):
+    model = SessionWarning
+    extra = 0
+    can_delete = False
+    readonly_fields = ["code", "severity", "message", "acknowledged_by", "acknowledged_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ModalityFilter(admin.SimpleListFilter):
+    title = "modality"
+    parameter_name = "modality"
+
+    def lookups(self, request, model_admin):
+        return [(m.MODALITY.value, m.MODALITY.label) for m in PROCEDURE_MODELS]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            lookup = f"{self.value()}_procedures__isnull"
+            return queryset.filter(**{lookup: False}).distinct()
+        return queryset
+
+
+@admin.register(TreatmentSession)
+class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = ["performed_at", "patient", "clinician", "modality_list", "next_session_due"]
+    list_filter = [ModalityFilter, "clinician", "performed_at", "anaesthesia"]
+    search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
+    date_hierarchy = "performed_at"
+    list_select_related = ["patient", "clinician"]
+    raw_id_fields = ["patient"]
+    readonly_fields = ["fitzpatrick_type", "updated_by", "archived_at", "archived_by"]
+    inlines = [*(_inline(model) for model in PROCEDURE_MODELS), AdverseEventInline]
+    inlines.append(SessionWarningInline)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_procedures()
+
+    @admin.display(description="Modalities")
+    def modality_list(self, obj: TreatmentSession) -> str:
+        return ", ".join(m.label for m in obj.modalities())
+
+
+@admin.register(AdverseEvent)
+class AdverseEventAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = ["onset_on", "event_type", "severity", "session", "resolved_on"]
+    list_filter = ["event_type", "severity"]
+    search_fields = ["session__patient__mrn", "session__patient__last_name"]
+    list_select_related = ["session__patient"]
+    raw_id_fields = ["session"]
+
+
+@admin.register(TopicalRegimen)
+class TopicalRegimenAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = ["patient", "agent", "strength_percent", "frequency", "started_on", "stopped_on"]
+    list_filter = ["agent"]
+    search_fields = ["patient__mrn", "patient__last_name"]
+    list_select_related = ["patient"]
+    raw_id_fields = ["patient"]
+
+
+@admin.register(SkinTest)
+class SkinTestAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    list_display = ["patient", "product", "tested_on", "read_on", "result"]
+    list_filter = ["result", "material"]
+    search_fields = ["patient__mrn", "patient__last_name"]
+    list_select_related = ["patient"]
+    raw_id_fields = ["patient"]

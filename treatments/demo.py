@@ -1,0 +1,143 @@
+"""A believable treatment history for the demo clinic: CROSS series on ice pick scars, a laser
+course, combination sessions, an adverse event and topical regimens. Idempotent."""
+
+import datetime as dt
+import random
+from decimal import Decimal
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import Patient
+from treatments.models import (
+    AdverseEvent,
+    CrossProcedure,
+    LaserProcedure,
+    PeelProcedure,
+    SubcisionProcedure,
+    TopicalRegimen,
+    TreatmentSession,
+)
+from treatments.services import session_log, session_warnings_for
+
+
+def _cross(rng: random.Random) -> CrossProcedure:
+    return CrossProcedure(
+        tca_concentration_percent=Decimal(rng.choice([65, 80, 100])),
+        applicator=rng.choice(["wooden_stick", "toothpick"]),
+        frost_reached=True,
+        scars_treated=rng.randint(6, 24),
+        regions=rng.sample(["left_cheek", "right_cheek", "left_temple", "forehead"], 2),
+        immediate_endpoint="Uniform white frost in each scar",
+    )
+
+
+def _subcision(rng: random.Random) -> SubcisionProcedure:
+    return SubcisionProcedure(
+        instrument="nokor",
+        gauge=18,
+        regions=rng.sample(["left_cheek", "right_cheek"], 1),
+        scars_treated=rng.randint(3, 8),
+        immediate_endpoint="Scars released, expected bruising",
+    )
+
+
+def _laser(rng: random.Random) -> LaserProcedure:
+    return LaserProcedure(
+        device_name="eCO2 Plus",
+        laser_type="fractional_co2",
+        wavelength_nm=10600,
+        pulse_energy_mj=Decimal(rng.choice([12, 15, 18])),
+        density_percent=Decimal(rng.choice([10, 12, 15])),
+        spot_size_mm=Decimal("0.12"),
+        passes=2,
+        cooling="air",
+        regions=["left_cheek", "right_cheek"],
+        immediate_endpoint="Pinpoint bleeding, mild oedema",
+    )
+
+
+def _peel() -> PeelProcedure:
+    return PeelProcedure(
+        agent="glycolic",
+        concentration_percent=Decimal(35),
+        contact_time_minutes=Decimal(3),
+        frost_level=0,
+        neutralised=True,
+        regions=["forehead", "left_cheek", "right_cheek", "chin"],
+    )
+
+
+def _plan(rng: random.Random, visits: int) -> list:
+    """Procedure builders per visit: mostly CROSS, with subcision, laser or a peel now and then."""
+    plan = []
+    for visit in range(visits):
+        if visit == 1 and rng.random() < 0.5:
+            plan.append(lambda: [_cross(rng), _subcision(rng)])  # the classic combination
+        elif visit >= 3 and rng.random() < 0.4:
+            plan.append(lambda: [_laser(rng)])
+        elif rng.random() < 0.1:
+            plan.append(lambda: [_peel()])
+        else:
+            plan.append(lambda: [_cross(rng)])
+    return plan
+
+
+def seed_treatments() -> int:
+    clinician = User.objects.filter(username="dermatologist").first()
+    if clinician is None:
+        return 0
+    created = 0
+    now = timezone.now()
+    for patient in Patient.objects.filter(mrn__startswith="DEMO-").order_by("mrn"):
+        if patient.sessions.exists():
+            continue
+        rng = random.Random(f"treatments-{patient.mrn}")
+        assessed = list(patient.assessments.values_list("assessed_on", flat=True))
+        if len(assessed) < 2:
+            continue
+        # A session a few days after each assessment but the last (the course's follow-up).
+        for day, procedures in zip(assessed[:-1], _plan(rng, len(assessed) - 1), strict=True):
+            performed_at = timezone.make_aware(
+                dt.datetime.combine(day + dt.timedelta(days=rng.randint(0, 3)), dt.time(10, 30))
+            )
+            if performed_at > now:
+                continue
+            with transaction.atomic():
+                session = TreatmentSession(
+                    patient=patient,
+                    clinician=clinician,
+                    performed_at=performed_at,
+                    consent_confirmed=True,
+                    anaesthesia="topical",
+                    anaesthesia_agent="EMLA 5 % under occlusion, 45 min",
+                    photos_taken=patient.has_photo_consent("clinical"),
+                    aftercare_given="Bland emollient, SPF 50, no make-up for 48 h",
+                )
+                built = procedures()
+                acknowledged = [w.code for w in session_warnings_for(session, built)]
+                session_log(
+                    session=session, procedures=built, acknowledged=acknowledged, by=clinician
+                )
+                if built[0].MODALITY.value == "laser" and rng.random() < 0.5:
+                    AdverseEvent.objects.create(
+                        session=session,
+                        event_type="prolonged_erythema",
+                        severity="mild",
+                        onset_on=session.performed_on,
+                        resolved_on=session.performed_on + dt.timedelta(days=9),
+                        duration_days=9,
+                        recorded_by=clinician,
+                    )
+            created += 1
+        if rng.random() < 0.6:
+            TopicalRegimen.objects.create(
+                patient=patient,
+                agent=rng.choice(["adapalene", "adapalene_bpo", "azelaic_acid"]),
+                strength_percent=Decimal(rng.choice(["0.3", "0.1", "15"])),
+                frequency=rng.choice(["nightly", "alternate nights"]),
+                started_on=assessed[0] - dt.timedelta(days=30),
+                prescribed_by=clinician,
+            )
+    return created

@@ -1,0 +1,310 @@
+import datetime as dt
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+
+from patients.forms import assessors
+from patients.models import FacialRegion
+from treatments.modalities import Modality
+from treatments.models import (
+    LIMITS,
+    PROCEDURE_MODEL_BY_MODALITY,
+    AdverseEvent,
+    CrossProcedure,
+    FillerProcedure,
+    LaserProcedure,
+    PeelProcedure,
+    PunchProcedure,
+    SkinTest,
+    SubcisionProcedure,
+    TopicalRegimen,
+    TreatmentSession,
+)
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _no_future(value, what: str):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(f"{what} cannot be in the future.")
+    return value
+
+
+class SessionForm(forms.ModelForm):
+    class Meta:
+        model = TreatmentSession
+        fields = [
+            "performed_at",
+            "clinician",
+            "consent_confirmed",
+            "anaesthesia",
+            "anaesthesia_agent",
+            "photos_taken",
+            "aftercare_given",
+            "notes",
+            "next_session_due",
+        ]
+        widgets = {
+            "performed_at": DATETIME_INPUT,
+            "next_session_due": DATE_INPUT,
+            "aftercare_given": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, patient, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        self.fields["performed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        # Whoever may record assessments may log treatments: dermatologists and clinic admins.
+        self.fields["clinician"].queryset = assessors()
+        self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["consent_confirmed"].required = True
+        self.fields["consent_confirmed"].error_messages["required"] = (
+            "Confirm the patient's consent for today's treatment."
+        )
+        if not self.instance.pk:
+            # self.initial, not field.initial: the unsaved instance's empty values are in it.
+            self.initial["performed_at"] = timezone.localtime().replace(second=0, microsecond=0)
+            self.initial["clinician"] = user.pk
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean_performed_at(self):
+        performed_at = self.cleaned_data["performed_at"]
+        if performed_at > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError("A session cannot be logged in the future.")
+        return performed_at
+
+
+class ProcedureForm(forms.ModelForm):
+    regions = forms.MultipleChoiceField(
+        label="Regions treated",
+        choices=FacialRegion.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "region-choice"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField | forms.IntegerField):
+                field.widget.attrs.setdefault("inputmode", "decimal")
+        apply_limits(self)
+
+    def clean_regions(self):
+        return list(self.cleaned_data.get("regions") or [])
+
+
+def apply_limits(form: forms.ModelForm) -> None:
+    """Checks the database's physical ranges in the form too, so the message sits by the field
+    instead of arriving as a constraint error."""
+    for constraint in form._meta.model._meta.constraints:
+        limit = LIMITS.get(constraint.name)
+        if limit is None or limit.field not in form.fields:
+            continue
+        if isinstance(form.fields[limit.field], forms.ChoiceField):
+            continue  # the choices already are the range
+        field = form.fields[limit.field]
+        field.validators.append(_range_validator(limit))
+        field.widget.attrs.update({"min": limit.low, "max": limit.high})
+
+
+def _range_validator(limit):
+    def validate(value) -> None:
+        if value is None:
+            return
+        too_low = value < limit.low if limit.low_inclusive else value <= limit.low
+        if too_low or value > limit.high:
+            raise forms.ValidationError(limit.message)
+
+    return validate
+
+
+BASE_FIELDS = ["regions", "scars_treated", "immediate_endpoint", "notes"]
+NOTES = forms.Textarea(attrs={"rows": 2})
+
+
+class CrossForm(ProcedureForm):
+    class Meta:
+        model = CrossProcedure
+        fields = ["tca_concentration_percent", "applicator", "frost_reached", *BASE_FIELDS]
+        widgets = {"notes": NOTES}
+
+
+class LaserForm(ProcedureForm):
+    class Meta:
+        model = LaserProcedure
+        fields = [
+            "device_name",
+            "laser_type",
+            "wavelength_nm",
+            "pulse_energy_mj",
+            "fluence_j_cm2",
+            "density_percent",
+            "spot_size_mm",
+            "passes",
+            "cooling",
+            "test_spot_done",
+            *BASE_FIELDS,
+        ]
+        widgets = {"notes": NOTES}
+
+
+class PunchForm(ProcedureForm):
+    class Meta:
+        model = PunchProcedure
+        fields = [
+            "technique",
+            "punch_diameter_mm",
+            "closure",
+            "suture_material",
+            "suture_size",
+            "graft_donor_site",
+            "suture_removal_due",
+            *BASE_FIELDS,
+        ]
+        widgets = {"notes": NOTES, "suture_removal_due": DATE_INPUT}
+
+
+class SubcisionForm(ProcedureForm):
+    class Meta:
+        model = SubcisionProcedure
+        fields = ["instrument", "gauge", *BASE_FIELDS]
+        widgets = {"notes": NOTES}
+
+
+class FillerForm(ProcedureForm):
+    class Meta:
+        model = FillerProcedure
+        fields = [
+            "product",
+            "material",
+            "lot_number",
+            "expiry_date",
+            "volume_ml",
+            "device",
+            "gauge",
+            "depth",
+            "technique",
+            *BASE_FIELDS,
+        ]
+        widgets = {"notes": NOTES, "expiry_date": DATE_INPUT}
+
+
+class PeelForm(ProcedureForm):
+    class Meta:
+        model = PeelProcedure
+        fields = [
+            "agent",
+            "concentration_percent",
+            "coats",
+            "contact_time_minutes",
+            "frost_level",
+            "neutralised",
+            *BASE_FIELDS,
+        ]
+        widgets = {"notes": NOTES}
+
+
+FORM_BY_MODALITY = {
+    Modality.CROSS: CrossForm,
+    Modality.SUBCISION: SubcisionForm,
+    Modality.PUNCH: PunchForm,
+    Modality.LASER: LaserForm,
+    Modality.PEEL: PeelForm,
+    Modality.FILLER: FillerForm,
+}
+
+
+def procedure_formsets(data=None, *, session: TreatmentSession, add: list[str] = ()):
+    """One formset per modality (prefix = modality). Procedures are never deleted from the app,
+    so existing ones are only edited; `add` opens empty forms for the modalities named."""
+    formsets = []
+    for modality, form_class in FORM_BY_MODALITY.items():
+        factory = inlineformset_factory(
+            TreatmentSession,
+            PROCEDURE_MODEL_BY_MODALITY[modality],
+            form=form_class,
+            extra=list(add).count(modality.value),
+            can_delete=False,
+        )
+        formset = factory(data, instance=session, prefix=modality.value)
+        formset.modality = modality
+        formsets.append(formset)
+    return formsets
+
+
+class AcknowledgeForm(forms.Form):
+    acknowledge = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+
+class AdverseEventForm(forms.ModelForm):
+    class Meta:
+        model = AdverseEvent
+        fields = ["event_type", "severity", "onset_on", "resolved_on", "duration_days", "notes"]
+        widgets = {"onset_on": DATE_INPUT, "resolved_on": DATE_INPUT, "notes": NOTES}
+
+    def __init__(self, *args, session: TreatmentSession, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.session = session
+        self.fields["onset_on"].initial = session.performed_on
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_resolved_on(self):
+        return _no_future(self.cleaned_data.get("resolved_on"), "The resolution date")
+
+
+class TopicalRegimenForm(forms.ModelForm):
+    class Meta:
+        model = TopicalRegimen
+        fields = ["agent", "agent_detail", "strength_percent", "frequency", "started_on"]
+        widgets = {"started_on": DATE_INPUT}
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        self.fields["started_on"].initial = timezone.localdate()
+        apply_limits(self)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class TopicalStopForm(forms.Form):
+    stopped_on = forms.DateField(label="Stopped on", widget=DATE_INPUT)
+
+    def clean_stopped_on(self):
+        return _no_future(self.cleaned_data["stopped_on"], "The stop date")
+
+
+class SkinTestForm(forms.ModelForm):
+    class Meta:
+        model = SkinTest
+        fields = ["product", "material", "tested_on", "read_on", "result"]
+        widgets = {"tested_on": DATE_INPUT, "read_on": DATE_INPUT}
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.patient = patient
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_read_on(self):
+        return _no_future(self.cleaned_data["read_on"], "The reading date")
+
+
+class ArchiveSessionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this session being archived?",
+        max_length=300,
+        help_text="For example: logged for the wrong patient.",
+    )

@@ -1,0 +1,808 @@
+"""What was done at a treatment session, with the parameters needed to repeat or audit it.
+
+Units are in field names or help text; physical ranges are enforced by the database as well as
+the forms. Every model keeps its history; nothing here is deleted from the app.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from patients.models import FacialRegion, FitzpatrickType, Patient
+from treatments import safety
+from treatments.modalities import IntervalKind, Modality
+
+
+@dataclass(frozen=True)
+class Limit:
+    """A physical range, enforced by a CheckConstraint and mirrored by form validators."""
+
+    field: str
+    low: Decimal | int
+    high: Decimal | int
+    low_inclusive: bool = True
+
+    @property
+    def message(self) -> str:
+        if self.low_inclusive:
+            return f"Enter a value from {self.low} to {self.high}."
+        return f"Enter a value above {self.low}, up to {self.high}."
+
+
+LIMITS: dict[str, Limit] = {}  # by constraint name
+
+
+def _limit(
+    field: str, low, high, name: str, *, nullable: bool = False, low_inclusive: bool = True
+) -> models.CheckConstraint:
+    lower = f"{field}__gte" if low_inclusive else f"{field}__gt"
+    condition = Q(**{lower: low, f"{field}__lte": high})
+    if nullable:
+        condition |= Q(**{f"{field}__isnull": True})
+    # Read by treatments.forms to give the same range a clear message next to the field.
+    LIMITS[name] = Limit(field, low, high, low_inclusive)
+    return models.CheckConstraint(condition=condition, name=name)
+
+
+def _range(field: str, low, high, name: str, *, nullable: bool = False) -> models.CheckConstraint:
+    return _limit(field, low, high, name, nullable=nullable)
+
+
+def _positive(field: str, high, name: str, *, nullable: bool = False) -> models.CheckConstraint:
+    return _limit(field, 0, high, name, nullable=nullable, low_inclusive=False)
+
+
+def num(value: Decimal | int) -> str:
+    """A measurement as a clinician writes it: 100 not 100.0, 0.3 not 0.30."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def validate_regions(value) -> None:
+    allowed = set(FacialRegion.values)
+    if not isinstance(value, list) or not set(value) <= allowed:
+        raise ValidationError("Choose regions from the list.")
+
+
+# ----------------------------------------------------------------------------------------------
+# The session
+# ----------------------------------------------------------------------------------------------
+
+
+class Anaesthesia(models.TextChoices):
+    NONE = "none", "None"
+    TOPICAL = "topical", "Topical"
+    LOCAL_INFILTRATION = "local_infiltration", "Local infiltration"
+    NERVE_BLOCK = "nerve_block", "Nerve block"
+
+
+class TreatmentSessionQuerySet(models.QuerySet):
+    def current(self) -> "TreatmentSessionQuerySet":
+        return self.filter(archived_at__isnull=True)
+
+    def with_procedures(self) -> "TreatmentSessionQuerySet":
+        """One query per modality, however many sessions: for timelines and detail pages."""
+        return self.select_related("clinician").prefetch_related(
+            *(model.related_name() for model in PROCEDURE_MODELS), "adverse_events"
+        )
+
+
+class TreatmentSession(models.Model):
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
+    performed_at = models.DateTimeField("Date and time")
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    consent_confirmed = models.BooleanField(
+        "Treatment consent confirmed", default=False, help_text="Signed consent for today's work."
+    )
+    anaesthesia = models.CharField(
+        max_length=20, choices=Anaesthesia.choices, default=Anaesthesia.TOPICAL
+    )
+    anaesthesia_agent = models.CharField(
+        "Anaesthetic agent", max_length=200, blank=True, help_text="e.g. EMLA 45 min; lidocaine 1 %"
+    )
+    fitzpatrick_type = models.PositiveSmallIntegerField(
+        "Fitzpatrick type at the time",
+        choices=FitzpatrickType.choices,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    photos_taken = models.BooleanField(default=False)
+    aftercare_given = models.TextField(
+        blank=True, help_text="Advice and products given, e.g. bland emollient, SPF 50, no picking."
+    )
+    notes = models.TextField(blank=True)
+    next_session_due = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Leave blank to use the usual interval of today's procedures.",
+    )
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    archive_reason = models.CharField(max_length=300, blank=True)
+
+    history = HistoricalRecords()
+    objects = TreatmentSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]
+        indexes = [models.Index(fields=["patient", "-performed_at"], name="session_patient_at_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(consent_confirmed=True),
+                name="session_consent_confirmed",
+                violation_error_message="Confirm the patient's consent for today's treatment.",
+            ),
+            models.CheckConstraint(
+                condition=Q(fitzpatrick_type__isnull=True)
+                | Q(fitzpatrick_type__gte=1, fitzpatrick_type__lte=6),
+                name="session_fitzpatrick_i_to_vi",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Session for {self.patient.full_name} on {self.performed_at:%Y-%m-%d}"
+
+    def clean(self) -> None:
+        if self.performed_at and self.performed_at > timezone.now() + dt.timedelta(minutes=5):
+            raise ValidationError({"performed_at": "A session cannot be logged in the future."})
+
+    @property
+    def performed_on(self) -> dt.date:
+        return timezone.localtime(self.performed_at).date()
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def was_amended(self) -> bool:
+        return (self.updated_at - self.created_at).total_seconds() > 1
+
+    def procedures(self) -> list["Procedure"]:
+        """All procedures of every modality, in the order they were logged (uses prefetches)."""
+        found = [p for model in PROCEDURE_MODELS for p in getattr(self, model.related_name()).all()]
+        return sorted(found, key=lambda p: p.created_at)
+
+    def modalities(self) -> list[Modality]:
+        return list(dict.fromkeys(p.MODALITY for p in self.procedures()))
+
+
+class SessionWarning(models.Model):
+    """A safety warning shown before the session was saved, and who acknowledged it."""
+
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="acknowledged_warnings"
+    )
+    code = models.CharField(max_length=50)
+    severity = models.CharField(
+        max_length=10, choices=[(s.value, s.value) for s in safety.Severity]
+    )
+    message = models.TextField()
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField()
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["session", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.code} acknowledged by {self.acknowledged_by}"
+
+
+# ----------------------------------------------------------------------------------------------
+# Procedures: one model per modality on a shared abstract base
+# ----------------------------------------------------------------------------------------------
+
+
+class Procedure(models.Model):
+    MODALITY: Modality
+
+    regions = models.JSONField(
+        "Regions treated", default=list, blank=True, validators=[validate_regions]
+    )
+    scars_treated = models.PositiveSmallIntegerField(
+        "Number of scars treated", null=True, blank=True
+    )
+    immediate_endpoint = models.CharField(
+        "Immediate response / endpoint", max_length=200, blank=True
+    )
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def related_name(cls) -> str:
+        return f"{cls.MODALITY.value}_procedures"
+
+    def region_labels(self) -> str:
+        labels = dict(FacialRegion.choices)
+        return ", ".join(labels.get(r, r) for r in self.regions)
+
+    def interval_kind(self) -> IntervalKind:
+        return IntervalKind(self.MODALITY.value)
+
+    def planned(self) -> safety.PlannedProcedure:
+        """The facts the safety rules need about this procedure."""
+        return safety.PlannedProcedure(modality=self.MODALITY, interval_kind=self.interval_kind())
+
+    def summary(self) -> str:
+        """Key parameters in one line, for timelines."""
+        raise NotImplementedError
+
+
+def _session_fk(modality: Modality) -> models.ForeignKey:
+    return models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name=f"{modality.value}_procedures"
+    )
+
+
+class CrossApplicator(models.TextChoices):
+    WOODEN_STICK = "wooden_stick", "Sharpened wooden stick"
+    TOOTHPICK = "toothpick", "Toothpick"
+    FINE_NEEDLE = "fine_needle", "Fine needle"
+    OTHER = "other", "Other"
+
+
+class CrossProcedure(Procedure):
+    MODALITY = Modality.CROSS
+
+    session = _session_fk(Modality.CROSS)
+    tca_concentration_percent = models.DecimalField(
+        "TCA concentration (%)",
+        max_digits=4,
+        decimal_places=1,
+        help_text="10-100 %; 65-100 % is usual for ice pick scars.",
+    )
+    applicator = models.CharField(max_length=20, choices=CrossApplicator.choices)
+    frost_reached = models.BooleanField("Frost reached", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "CROSS procedure"
+        constraints = [_range("tca_concentration_percent", 10, 100, "cross_tca_10_to_100")]
+
+    def __str__(self) -> str:
+        return f"CROSS TCA {self.tca_concentration_percent} %"
+
+    def planned(self) -> safety.PlannedProcedure:
+        return safety.PlannedProcedure(
+            modality=self.MODALITY,
+            interval_kind=IntervalKind.CROSS,
+            tca_percent=self.tca_concentration_percent,
+        )
+
+    def summary(self) -> str:
+        parts = [f"TCA {num(self.tca_concentration_percent)} %", self.get_applicator_display()]
+        if self.scars_treated:
+            parts.append(f"{self.scars_treated} scars")
+        parts.append("frost reached" if self.frost_reached else "no frost")
+        return ", ".join(parts)
+
+
+class LaserType(models.TextChoices):
+    FRACTIONAL_CO2 = "fractional_co2", "Fractional CO2 (10,600 nm)"
+    FRACTIONAL_ERYAG = "fractional_eryag", "Fractional Er:YAG (2,940 nm)"
+    FULLY_ABLATIVE = "fully_ablative", "Fully ablative resurfacing (CO2 / Er:YAG)"
+    NON_ABLATIVE_FRACTIONAL = "non_ablative_fractional", "Non-ablative fractional (1,540/1,550 nm)"
+    PICOSECOND = "picosecond", "Picosecond (755/1,064/532 nm)"
+    OTHER = "other", "Other"
+
+
+ABLATIVE_LASERS = {LaserType.FRACTIONAL_CO2, LaserType.FRACTIONAL_ERYAG, LaserType.FULLY_ABLATIVE}
+
+
+class Cooling(models.TextChoices):
+    NONE = "none", "None"
+    CONTACT = "contact", "Contact cooling"
+    AIR = "air", "Forced cold air"
+    CRYOGEN = "cryogen", "Cryogen spray"
+
+
+class LaserProcedure(Procedure):
+    MODALITY = Modality.LASER
+
+    session = _session_fk(Modality.LASER)
+    device_name = models.CharField(max_length=100)
+    laser_type = models.CharField(max_length=30, choices=LaserType.choices)
+    wavelength_nm = models.PositiveIntegerField("Wavelength (nm)", help_text="e.g. 10600, 1550")
+    pulse_energy_mj = models.DecimalField(
+        "Pulse energy (mJ)", max_digits=6, decimal_places=1, null=True, blank=True
+    )
+    fluence_j_cm2 = models.DecimalField(
+        "Fluence (J/cm²)", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    density_percent = models.DecimalField(
+        "Density / coverage (%)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    spot_size_mm = models.DecimalField(
+        "Spot size (mm)",
+        max_digits=4,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="Fractional microbeams are about 0.12 mm.",
+    )
+    passes = models.PositiveSmallIntegerField(default=1)
+    cooling = models.CharField(max_length=20, choices=Cooling.choices, default=Cooling.NONE)
+    test_spot_done = models.BooleanField("Test spot done", default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "laser procedure"
+        constraints = [
+            _range("wavelength_nm", 190, 11000, "laser_wavelength_190_to_11000"),
+            _positive("pulse_energy_mj", 1000, "laser_energy_positive", nullable=True),
+            _positive("fluence_j_cm2", 500, "laser_fluence_positive", nullable=True),
+            _positive("density_percent", 100, "laser_density_above_0_to_100", nullable=True),
+            _positive("spot_size_mm", 50, "laser_spot_positive", nullable=True),
+            _range("passes", 1, 20, "laser_passes_1_to_20"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_laser_type_display()} laser"
+
+    @property
+    def is_ablative(self) -> bool:
+        return self.laser_type in ABLATIVE_LASERS
+
+    def interval_kind(self) -> IntervalKind:
+        return IntervalKind.LASER_ABLATIVE if self.is_ablative else IntervalKind.LASER_NON_ABLATIVE
+
+    def planned(self) -> safety.PlannedProcedure:
+        return safety.PlannedProcedure(
+            modality=self.MODALITY,
+            interval_kind=self.interval_kind(),
+            is_ablative_laser=self.is_ablative,
+            is_fully_ablative_laser=self.laser_type == LaserType.FULLY_ABLATIVE,
+            laser_density_percent=self.density_percent,
+        )
+
+    def summary(self) -> str:
+        parts = [f"{self.device_name} ({self.get_laser_type_display()})"]
+        if self.pulse_energy_mj is not None:
+            parts.append(f"{num(self.pulse_energy_mj)} mJ")
+        if self.fluence_j_cm2 is not None:
+            parts.append(f"{num(self.fluence_j_cm2)} J/cm²")
+        if self.density_percent is not None:
+            parts.append(f"{num(self.density_percent)} % density")
+        parts.append(f"{self.passes} pass{'es' if self.passes != 1 else ''}")
+        return ", ".join(parts)
+
+
+class PunchTechnique(models.TextChoices):
+    EXCISION = "excision", "Punch excision"
+    ELEVATION = "elevation", "Punch elevation"
+    GRAFT = "graft", "Punch graft"
+
+
+class Closure(models.TextChoices):
+    SUTURES = "sutures", "Sutures"
+    ADHESIVE_STRIPS = "adhesive_strips", "Adhesive strips"
+    TISSUE_GLUE = "tissue_glue", "Tissue glue"
+    NONE = "none", "None (second intention)"
+
+
+class PunchProcedure(Procedure):
+    MODALITY = Modality.PUNCH
+
+    session = _session_fk(Modality.PUNCH)
+    technique = models.CharField(max_length=20, choices=PunchTechnique.choices)
+    punch_diameter_mm = models.DecimalField(
+        "Punch diameter (mm)", max_digits=3, decimal_places=1, help_text="1.0-4.0 mm"
+    )
+    closure = models.CharField(max_length=20, choices=Closure.choices)
+    suture_material = models.CharField(max_length=100, blank=True, help_text="e.g. polypropylene")
+    suture_size = models.CharField(max_length=10, blank=True, help_text="e.g. 6-0")
+    graft_donor_site = models.CharField(max_length=100, blank=True, help_text="e.g. post-auricular")
+    suture_removal_due = models.DateField(null=True, blank=True, help_text="Usually 5-7 days.")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "punch procedure"
+        constraints = [_range("punch_diameter_mm", 1, 4, "punch_diameter_1_to_4_mm")]
+
+    def __str__(self) -> str:
+        return f"{self.get_technique_display()} {self.punch_diameter_mm} mm"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.technique == PunchTechnique.GRAFT and not self.graft_donor_site.strip():
+            errors["graft_donor_site"] = "A punch graft needs its donor site."
+        if self.closure == Closure.SUTURES and not self.suture_material.strip():
+            errors["suture_material"] = "Record the suture material."
+        if errors:
+            raise ValidationError(errors)
+
+    def summary(self) -> str:
+        parts = [self.get_technique_display(), f"{num(self.punch_diameter_mm)} mm"]
+        if self.scars_treated:
+            parts.append(f"{self.scars_treated} scars")
+        closure = self.get_closure_display()
+        if self.closure == Closure.SUTURES:
+            closure += f" {self.suture_size} {self.suture_material}".rstrip()
+        parts.append(closure)
+        return ", ".join(parts)
+
+
+class SubcisionInstrument(models.TextChoices):
+    NOKOR = "nokor", "Nokor needle"
+    NEEDLE = "needle", "Hypodermic needle"
+    CANNULA = "cannula", "Blunt cannula"
+
+
+class SubcisionProcedure(Procedure):
+    MODALITY = Modality.SUBCISION
+
+    session = _session_fk(Modality.SUBCISION)
+    instrument = models.CharField(max_length=20, choices=SubcisionInstrument.choices)
+    gauge = models.PositiveSmallIntegerField(
+        "Gauge (G)", null=True, blank=True, help_text="18-27 G"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "subcision procedure"
+        constraints = [_range("gauge", 14, 34, "subcision_gauge_14_to_34", nullable=True)]
+
+    def __str__(self) -> str:
+        return f"Subcision ({self.get_instrument_display()})"
+
+    def summary(self) -> str:
+        parts = [self.get_instrument_display() + (f" {self.gauge} G" if self.gauge else "")]
+        if self.regions:
+            parts.append(self.region_labels())
+        if self.scars_treated:
+            parts.append(f"{self.scars_treated} scars")
+        return ", ".join(parts)
+
+
+class FillerMaterial(models.TextChoices):
+    HYALURONIC_ACID = "hyaluronic_acid", "Hyaluronic acid"
+    PLLA = "plla", "Poly-L-lactic acid"
+    PMMA_COLLAGEN = safety.PMMA_COLLAGEN, "PMMA-collagen"
+    CAHA = "caha", "Calcium hydroxylapatite"
+    FAT = "fat", "Autologous fat"
+    OTHER = "other", "Other"
+
+
+class InjectionDevice(models.TextChoices):
+    NEEDLE = "needle", "Needle"
+    CANNULA = "cannula", "Cannula"
+
+
+class InjectionDepth(models.TextChoices):
+    INTRADERMAL = "intradermal", "Intradermal"
+    SUBDERMAL = "subdermal", "Deep dermal / subdermal"
+    SUBCUTANEOUS = "subcutaneous", "Subcutaneous"
+    SUPRAPERIOSTEAL = "supraperiosteal", "Supraperiosteal"
+
+
+class InjectionTechnique(models.TextChoices):
+    SERIAL_PUNCTURE = "serial_puncture", "Serial puncture"
+    LINEAR_THREADING = "linear_threading", "Linear threading"
+    FANNING = "fanning", "Fanning"
+    BOLUS = "bolus", "Bolus"
+
+
+class FillerProcedure(Procedure):
+    MODALITY = Modality.FILLER
+
+    session = _session_fk(Modality.FILLER)
+    product = models.CharField(max_length=100)
+    material = models.CharField(max_length=20, choices=FillerMaterial.choices)
+    lot_number = models.CharField(max_length=50, help_text="Required for recalls.")
+    expiry_date = models.DateField("Lot expiry date")
+    volume_ml = models.DecimalField(
+        "Volume (mL)",
+        max_digits=4,
+        decimal_places=2,
+        help_text="Volume injected in the regions listed; add one filler row per region to record "
+        "volumes separately.",
+    )
+    device = models.CharField(max_length=10, choices=InjectionDevice.choices)
+    gauge = models.PositiveSmallIntegerField("Gauge (G)", null=True, blank=True)
+    depth = models.CharField(max_length=20, choices=InjectionDepth.choices)
+    technique = models.CharField(max_length=20, choices=InjectionTechnique.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "filler procedure"
+        constraints = [
+            _positive("volume_ml", 20, "filler_volume_positive"),
+            models.CheckConstraint(condition=~Q(product=""), name="filler_product_required"),
+            models.CheckConstraint(condition=~Q(lot_number=""), name="filler_lot_required"),
+            _range("gauge", 14, 34, "filler_gauge_14_to_34", nullable=True),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} lot {self.lot_number}"
+
+    def planned(self) -> safety.PlannedProcedure:
+        return safety.PlannedProcedure(
+            modality=self.MODALITY,
+            interval_kind=IntervalKind.FILLER,
+            filler_material=self.material,
+            filler_product=self.product,
+            filler_lot_number=self.lot_number,
+            filler_expiry=self.expiry_date,
+        )
+
+    def summary(self) -> str:
+        return (
+            f"{self.product} ({self.get_material_display()}), lot {self.lot_number}, "
+            f"{num(self.volume_ml)} mL, {self.get_device_display().lower()}"
+            + (f" {self.gauge} G" if self.gauge else "")
+            + f", {self.get_depth_display().lower()}"
+        )
+
+
+class PeelAgent(models.TextChoices):
+    GLYCOLIC = "glycolic", "Glycolic acid"
+    LACTIC = "lactic", "Lactic acid"
+    SALICYLIC = "salicylic", "Salicylic acid"
+    PYRUVIC = "pyruvic", "Pyruvic acid"
+    JESSNER = "jessner", "Jessner's solution"
+    TCA = "tca", "Trichloroacetic acid (TCA)"
+    COMBINATION = "combination", "Combination (e.g. Jessner's + TCA)"
+
+
+class FrostLevel(models.IntegerChoices):
+    NONE = 0, "0: no frost"
+    I = 1, "I: patchy frost over redness"  # noqa: E741 - the clinical name
+    II = 2, "II: white frost, pink showing through"
+    III = 3, "III: solid white, no pink"
+
+
+MEDIUM_DEPTH_TCA_PERCENT = Decimal(30)
+
+
+class PeelProcedure(Procedure):
+    MODALITY = Modality.PEEL
+
+    session = _session_fk(Modality.PEEL)
+    agent = models.CharField(max_length=20, choices=PeelAgent.choices)
+    concentration_percent = models.DecimalField(
+        "Concentration (%)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    coats = models.PositiveSmallIntegerField(null=True, blank=True, help_text="e.g. Jessner 1-3")
+    contact_time_minutes = models.DecimalField(
+        "Contact time (min)", max_digits=4, decimal_places=1, null=True, blank=True
+    )
+    frost_level = models.PositiveSmallIntegerField(choices=FrostLevel.choices, default=0)
+    neutralised = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "chemical peel"
+        constraints = [
+            _positive(
+                "concentration_percent", 100, "peel_concentration_above_0_to_100", nullable=True
+            ),
+            _range("coats", 1, 10, "peel_coats_1_to_10", nullable=True),
+            _range("contact_time_minutes", 0, 60, "peel_contact_0_to_60_min", nullable=True),
+            _range("frost_level", 0, 3, "peel_frost_0_to_iii"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agent_display()} peel"
+
+    def clean(self) -> None:
+        if self.agent == PeelAgent.TCA and self.concentration_percent is None:
+            raise ValidationError({"concentration_percent": "Record the TCA concentration."})
+
+    @property
+    def is_medium_depth(self) -> bool:
+        # TCA 30-50 % or a Jessner's + TCA combination reaches the papillary dermis.
+        if self.agent == PeelAgent.COMBINATION:
+            return True
+        tca = self.concentration_percent
+        return self.agent == PeelAgent.TCA and tca is not None and tca >= MEDIUM_DEPTH_TCA_PERCENT
+
+    def interval_kind(self) -> IntervalKind:
+        return IntervalKind.PEEL_MEDIUM if self.is_medium_depth else IntervalKind.PEEL_SUPERFICIAL
+
+    def planned(self) -> safety.PlannedProcedure:
+        return safety.PlannedProcedure(
+            modality=self.MODALITY,
+            interval_kind=self.interval_kind(),
+            tca_percent=self.concentration_percent if self.agent == PeelAgent.TCA else None,
+            is_medium_depth_peel=self.is_medium_depth,
+        )
+
+    def summary(self) -> str:
+        parts = [self.get_agent_display()]
+        if self.concentration_percent is not None:
+            parts[0] += f" {num(self.concentration_percent)} %"
+        if self.coats:
+            parts.append(f"{self.coats} coat{'s' if self.coats != 1 else ''}")
+        if self.contact_time_minutes is not None:
+            parts.append(f"{num(self.contact_time_minutes)} min")
+        parts.append(f"frost {self.get_frost_level_display().split(':')[0]}")
+        if self.neutralised:
+            parts.append("neutralised")
+        return ", ".join(parts)
+
+
+PROCEDURE_MODELS: list[type[Procedure]] = [
+    CrossProcedure,
+    SubcisionProcedure,
+    PunchProcedure,
+    LaserProcedure,
+    PeelProcedure,
+    FillerProcedure,
+]
+PROCEDURE_MODEL_BY_MODALITY = {model.MODALITY: model for model in PROCEDURE_MODELS}
+
+
+# ----------------------------------------------------------------------------------------------
+# After the session, and around it
+# ----------------------------------------------------------------------------------------------
+
+
+class AdverseEventType(models.TextChoices):
+    PIH = "pih", "Hyperpigmentation (PIH)"
+    HYPOPIGMENTATION = "hypopigmentation", "Hypopigmentation"
+    PROLONGED_ERYTHEMA = "prolonged_erythema", "Prolonged erythema"
+    OEDEMA = "oedema", "Oedema"
+    CRUSTING = "crusting", "Crusting"
+    BACTERIAL_INFECTION = "bacterial_infection", "Infection: bacterial"
+    HERPES = "herpes", "Infection: herpes simplex reactivation"
+    SCARRING = "scarring", "New or worse scarring"
+    BRUISING = "bruising", "Bruising / haematoma"
+    NODULE = "nodule", "Filler nodule or granuloma"
+    VASCULAR_OCCLUSION = "vascular_occlusion", "Vascular occlusion"
+    SKIN_TEST_REACTION = "skin_test_reaction", "Skin-test reaction"
+    LOSS_OF_IMPROVEMENT = "loss_of_improvement", "Loss of improvement"
+    OTHER = "other", "Other"
+
+
+class Severity(models.TextChoices):
+    MILD = "mild", "Mild"
+    MODERATE = "moderate", "Moderate"
+    SEVERE = "severe", "Severe"
+
+
+class AdverseEvent(models.Model):
+    session = models.ForeignKey(
+        TreatmentSession, on_delete=models.PROTECT, related_name="adverse_events"
+    )
+    event_type = models.CharField("Event", max_length=30, choices=AdverseEventType.choices)
+    severity = models.CharField(max_length=10, choices=Severity.choices)
+    onset_on = models.DateField("Onset")
+    resolved_on = models.DateField("Resolved", null=True, blank=True)
+    duration_days = models.PositiveSmallIntegerField(
+        "Duration (days)", null=True, blank=True, help_text="For prolonged erythema, if known."
+    )
+    notes = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["onset_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_on__isnull=True) | Q(resolved_on__gte=F("onset_on")),
+                name="adverse_event_resolved_after_onset",
+                violation_error_message="An event cannot resolve before it began.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_event_type_display()} ({self.get_severity_display().lower()})"
+
+    def clean(self) -> None:
+        if self.onset_on and self.session_id and self.onset_on < self.session.performed_on:
+            raise ValidationError({"onset_on": "Onset cannot be before the session."})
+        if self.onset_on and self.onset_on > timezone.localdate():
+            raise ValidationError({"onset_on": "Onset cannot be in the future."})
+
+
+class TopicalAgent(models.TextChoices):
+    ADAPALENE = "adapalene", "Adapalene"
+    TRETINOIN = "tretinoin", "Tretinoin"
+    BENZOYL_PEROXIDE = "benzoyl_peroxide", "Benzoyl peroxide"
+    SALICYLIC_ACID = "salicylic_acid", "Salicylic acid"
+    AZELAIC_ACID = "azelaic_acid", "Azelaic acid"
+    ADAPALENE_BPO = "adapalene_bpo", "Adapalene + benzoyl peroxide"
+    OTHER = "other", "Other"
+
+
+class TopicalRegimenQuerySet(models.QuerySet):
+    def current_on(self, day: dt.date) -> "TopicalRegimenQuerySet":
+        return self.filter(started_on__lte=day).filter(
+            Q(stopped_on__isnull=True) | Q(stopped_on__gt=day)
+        )
+
+
+class TopicalRegimen(models.Model):
+    """A topical the patient uses at home: patient-level, not part of a session."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="topicals")
+    agent = models.CharField(max_length=30, choices=TopicalAgent.choices)
+    agent_detail = models.CharField(max_length=100, blank=True, help_text="Product, if relevant.")
+    strength_percent = models.DecimalField("Strength (%)", max_digits=5, decimal_places=2)
+    frequency = models.CharField(max_length=100, help_text="e.g. nightly; alternate nights")
+    started_on = models.DateField()
+    stopped_on = models.DateField(null=True, blank=True)
+    prescribed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+    objects = TopicalRegimenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            _positive("strength_percent", 100, "topical_strength_0_to_100"),
+            models.CheckConstraint(
+                condition=Q(stopped_on__isnull=True) | Q(stopped_on__gte=F("started_on")),
+                name="topical_stopped_after_started",
+                violation_error_message="A regimen cannot stop before it started.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_agent_display()} {num(self.strength_percent)} % {self.frequency}"
+
+
+class SkinTestResult(models.TextChoices):
+    NEGATIVE = "negative", "Negative"
+    POSITIVE = "positive", "Positive"
+    EQUIVOCAL = "equivocal", "Equivocal"
+
+
+class SkinTest(models.Model):
+    """A pre-treatment skin test (e.g. for PMMA-collagen filler), read weeks after placing it."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="skin_tests")
+    product = models.CharField(max_length=100)
+    material = models.CharField(
+        max_length=20, choices=FillerMaterial.choices, default=FillerMaterial.PMMA_COLLAGEN
+    )
+    tested_on = models.DateField("Test placed on")
+    read_on = models.DateField("Result read on")
+    result = models.CharField(max_length=10, choices=SkinTestResult.choices)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-read_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(read_on__gte=F("tested_on")),
+                name="skintest_read_after_placed",
+                violation_error_message="A skin test is read after it is placed.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.product} skin test {self.read_on}: {self.get_result_display().lower()}"

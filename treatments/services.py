@@ -1,0 +1,225 @@
+"""Writes for treatment sessions: a session, its procedures and its acknowledged warnings are
+saved together or not at all."""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import ConsentUse, Patient
+from treatments import safety
+from treatments.modalities import suggest_next_session
+from treatments.models import (
+    PROCEDURE_MODELS,
+    AdverseEvent,
+    Procedure,
+    SessionWarning,
+    SkinTest,
+    SkinTestResult,
+    TopicalRegimen,
+    TreatmentSession,
+)
+
+
+class WarningsNotAcknowledged(Exception):
+    """The session raised safety warnings that the clinician has not acknowledged yet."""
+
+    def __init__(self, warnings: list[safety.SafetyWarning]):
+        super().__init__(", ".join(w.code for w in warnings))
+        self.warnings = warnings
+
+
+class HardStopped(Exception):
+    def __init__(self, stops: list[safety.HardStop]):
+        super().__init__("; ".join(s.message for s in stops))
+        self.stops = stops
+
+
+def patient_facts(patient: Patient, *, on: dt.date) -> safety.PatientFacts:
+    return safety.PatientFacts(
+        fitzpatrick_type=patient.fitzpatrick_type,
+        active_acne=patient.active_acne,
+        on_isotretinoin=patient.on_isotretinoin,
+        isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
+        has_clinical_photo_consent=patient.photo_consents.filter(
+            use=ConsentUse.CLINICAL, given_on__lte=on, withdrawn_on__isnull=True
+        ).exists(),
+        has_negative_pmma_skin_test=patient.skin_tests.filter(
+            material=safety.PMMA_COLLAGEN, result=SkinTestResult.NEGATIVE, read_on__lte=on
+        ).exists(),
+    )
+
+
+def prior_procedures(
+    patient: Patient, *, exclude_session: TreatmentSession | None = None
+) -> list[safety.PriorProcedure]:
+    """Every earlier procedure of the patient, one query per modality."""
+    prior = []
+    for model in PROCEDURE_MODELS:
+        rows = model.objects.filter(
+            session__patient=patient, session__archived_at__isnull=True
+        ).select_related("session")
+        if exclude_session is not None and exclude_session.pk:
+            rows = rows.exclude(session=exclude_session)
+        prior += [
+            safety.PriorProcedure(model.MODALITY, row.session.performed_on, row.interval_kind())
+            for row in rows
+        ]
+    return prior
+
+
+def session_check(
+    *, session: TreatmentSession, procedures: Sequence[Procedure]
+) -> tuple[list[safety.SafetyWarning], list[safety.HardStop]]:
+    """The warnings to acknowledge and the hard stops for this session as entered."""
+    on = session.performed_on
+    facts = patient_facts(session.patient, on=on)
+    planned = [p.planned() for p in procedures]
+    warnings = safety.session_warnings(
+        patient=facts,
+        procedures=planned,
+        performed_on=on,
+        prior=prior_procedures(session.patient, exclude_session=session),
+        photos_taken=session.photos_taken,
+    )
+    return warnings, safety.hard_stops(patient=facts, procedures=planned, performed_on=on)
+
+
+def _save_procedures(
+    session: TreatmentSession, procedures: Sequence[Procedure], changed: Sequence[Procedure] | None
+) -> None:
+    # Unchanged procedures are checked by the rules but not saved again, so the history shows
+    # only real amendments.
+    for procedure in procedures if changed is None else changed:
+        procedure.session = session
+        procedure.full_clean()
+        procedure.save()
+
+
+def _record_acknowledgements(
+    session: TreatmentSession, warnings: list[safety.SafetyWarning], acknowledged: set[str], by
+) -> None:
+    already = set(session.acknowledged_warnings.values_list("code", flat=True))
+    missing = [w for w in warnings if w.code not in acknowledged | already]
+    if missing:
+        raise WarningsNotAcknowledged(missing)
+    now = timezone.now()
+    for warning in warnings:
+        if warning.code in already:
+            continue
+        SessionWarning.objects.create(
+            session=session,
+            code=warning.code,
+            severity=warning.severity,
+            message=warning.message,
+            acknowledged_by=by,
+            acknowledged_at=now,
+        )
+
+
+@transaction.atomic
+def session_log(
+    *,
+    session: TreatmentSession,
+    procedures: Sequence[Procedure],
+    acknowledged: Iterable[str] = (),
+    by,
+) -> TreatmentSession:
+    """Saves a session with its procedures and acknowledged warnings, all or nothing.
+
+    Raises HardStopped or WarningsNotAcknowledged (nothing saved) when the rules say so.
+    """
+    if not procedures:
+        raise ValidationError("Add at least one procedure to the session.")
+    warnings, stops = session_check(session=session, procedures=procedures)
+    if stops:
+        raise HardStopped(stops)
+    missing = [w for w in warnings if w.code not in set(acknowledged)]
+    if missing:
+        raise WarningsNotAcknowledged(missing)
+    session.fitzpatrick_type = session.patient.fitzpatrick_type
+    session.updated_by = by
+    if session.next_session_due is None:
+        session.next_session_due = suggest_next_session(
+            session.performed_on, [p.interval_kind() for p in procedures]
+        )
+    session.full_clean()
+    session.save()
+    _save_procedures(session, procedures, None)
+    _record_acknowledgements(session, warnings, set(acknowledged), by)
+    return session
+
+
+@transaction.atomic
+def session_amend(
+    *,
+    session: TreatmentSession,
+    procedures: Sequence[Procedure],
+    changed: Sequence[Procedure] | None = None,
+    acknowledged: Iterable[str] = (),
+    by,
+) -> TreatmentSession:
+    """Saves changes to a session and its procedures; history keeps the earlier values. Only
+    warnings not acknowledged before need acknowledging now. `procedures` is every procedure
+    of the session (the rules look at all of them); `changed` the ones to write."""
+    if not procedures:
+        raise ValidationError("A session keeps at least one procedure.")
+    warnings, stops = session_check(session=session, procedures=procedures)
+    if stops:
+        raise HardStopped(stops)
+    session.updated_by = by
+    session.full_clean()
+    session.save()
+    _save_procedures(session, procedures, changed)
+    _record_acknowledgements(session, warnings, set(acknowledged), by)
+    return session
+
+
+@transaction.atomic
+def session_archive(*, session: TreatmentSession, reason: str, by) -> TreatmentSession:
+    session.archived_at = timezone.now()
+    session.archived_by = by
+    session.archive_reason = reason
+    session.updated_by = by
+    session.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by"])
+    return session
+
+
+@transaction.atomic
+def adverse_event_record(*, event: AdverseEvent, by) -> AdverseEvent:
+    event.recorded_by = by
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def topical_start(*, regimen: TopicalRegimen, by) -> TopicalRegimen:
+    regimen.prescribed_by = by
+    regimen.full_clean()
+    regimen.save()
+    return regimen
+
+
+@transaction.atomic
+def topical_stop(*, regimen: TopicalRegimen, stopped_on: dt.date) -> TopicalRegimen:
+    regimen.stopped_on = stopped_on
+    regimen.full_clean()
+    regimen.save(update_fields=["stopped_on"])
+    return regimen
+
+
+@transaction.atomic
+def skin_test_record(*, test: SkinTest, by) -> SkinTest:
+    test.recorded_by = by
+    test.full_clean()
+    test.save()
+    return test
+
+
+def session_warnings_for(
+    session: TreatmentSession, procedures: Sequence[Procedure]
+) -> list[safety.SafetyWarning]:
+    return session_check(session=session, procedures=procedures)[0]

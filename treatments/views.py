@@ -1,0 +1,184 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic.audit import access_record
+from patients.access import get_patient_for_user
+from patients.history import history_entries
+from treatments.access import get_session_for_user, get_topical_for_user
+from treatments.forms import (
+    AdverseEventForm,
+    ArchiveSessionForm,
+    SessionForm,
+    SkinTestForm,
+    TopicalRegimenForm,
+    TopicalStopForm,
+    procedure_formsets,
+)
+from treatments.modalities import Modality
+from treatments.models import TreatmentSession
+from treatments.services import (
+    HardStopped,
+    WarningsNotAcknowledged,
+    adverse_event_record,
+    session_amend,
+    session_archive,
+    session_log,
+    skin_test_record,
+    topical_start,
+    topical_stop,
+)
+
+
+@permission_required("treatments.add_treatmentsession", raise_exception=True)
+def session_create(request, pk: int):
+    patient = get_patient_for_user(request.user, pk, perm="treatments.add_treatmentsession")
+    session = TreatmentSession(patient=patient)
+    return _session_page(request, session, title="Log treatment session", service=session_log)
+
+
+@permission_required("treatments.change_treatmentsession", raise_exception=True)
+def session_update(request, pk: int):
+    session = get_session_for_user(request.user, pk, perm="treatments.change_treatmentsession")
+    return _session_page(request, session, title="Amend treatment session", service=session_amend)
+
+
+def _session_page(request, session: TreatmentSession, *, title: str, service):
+    """One page for the session and all its procedures. On a valid POST the rules run: hard
+    stops show on their procedure, warnings must be ticked, and only then is anything saved."""
+    data = request.POST or None
+    form = SessionForm(data, instance=session, patient=session.patient, user=request.user)
+    formsets = procedure_formsets(data, session=session, add=request.GET.getlist("add"))
+    warnings = []
+    if data is not None and form.is_valid() and all(fs.is_valid() for fs in formsets):
+        filled = [f for fs in formsets for f in fs.forms if f.instance.pk or f.has_changed()]
+        procedures = [f.save(commit=False) for f in filled]
+        changed = [p for p, f in zip(procedures, filled, strict=True) if f.has_changed()]
+        kwargs = {"changed": changed} if service is session_amend else {}
+        try:
+            saved = service(
+                session=form.save(commit=False),
+                procedures=procedures,
+                acknowledged=request.POST.getlist("acknowledge"),
+                by=request.user,
+                **kwargs,
+            )
+        except WarningsNotAcknowledged as exc:
+            warnings = exc.warnings
+        except HardStopped as exc:
+            for stop in exc.stops:
+                filled[stop.procedure_index].add_error(None, stop.message)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _saved_message(saved))
+            return redirect("treatments:session_detail", pk=saved.pk)
+    context = {
+        "form": form,
+        "formsets": formsets,
+        "patient": session.patient,
+        "session": session,
+        "title": title,
+        "warnings": warnings,
+        "formsets_have_errors": data is not None and any(fs.total_error_count() for fs in formsets),
+        "acknowledged": request.POST.getlist("acknowledge"),
+        "modalities": list(Modality),
+    }
+    return render(request, "treatments/session_form.html", context)
+
+
+def _saved_message(session: TreatmentSession) -> str:
+    due = session.next_session_due
+    return "Session saved." + (f" Next session due {due:%d %b %Y}." if due else "")
+
+
+@permission_required("treatments.view_treatmentsession", raise_exception=True)
+def session_detail(request, pk: int):
+    session = get_session_for_user(request.user, pk)
+    access_record(request, patient=session.patient, obj=session)
+    history = history_entries(session, created="Logged")
+    for procedure in session.procedures():
+        history += history_entries(procedure, created=f"{procedure.MODALITY.label} added")
+    history.sort(key=lambda entry: entry.at, reverse=True)
+    context = {
+        "session": session,
+        "patient": session.patient,
+        "procedures": session.procedures(),
+        "warnings": session.acknowledged_warnings.select_related("acknowledged_by"),
+        "history": history,
+        "archive_form": ArchiveSessionForm(),
+    }
+    return render(request, "treatments/session_detail.html", context)
+
+
+@require_POST
+@permission_required("treatments.change_treatmentsession", raise_exception=True)
+def session_archive_view(request, pk: int):
+    session = get_session_for_user(request.user, pk, perm="treatments.change_treatmentsession")
+    form = ArchiveSessionForm(request.POST)
+    if session.is_archived:
+        messages.info(request, "This session was already archived.")
+    elif form.is_valid():
+        session_archive(session=session, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Session archived: it no longer shows in the timeline.")
+    else:
+        messages.error(request, "Give a reason to archive the session.")
+    return redirect("treatments:session_detail", pk=session.pk)
+
+
+@permission_required("treatments.add_adverseevent", raise_exception=True)
+def adverse_event_create(request, pk: int):
+    session = get_session_for_user(request.user, pk, perm="treatments.add_adverseevent")
+    form = AdverseEventForm(request.POST or None, session=session)
+    if form.is_valid():
+        event = adverse_event_record(event=form.save(commit=False), by=request.user)
+        messages.success(request, f"Recorded adverse event: {event}.")
+        return redirect("treatments:session_detail", pk=session.pk)
+    context = {"form": form, "session": session, "patient": session.patient}
+    return render(request, "treatments/adverse_event_form.html", context)
+
+
+@permission_required("treatments.add_topicalregimen", raise_exception=True)
+def topical_create(request, pk: int):
+    patient = get_patient_for_user(request.user, pk, perm="treatments.add_topicalregimen")
+    form = TopicalRegimenForm(request.POST or None, patient=patient)
+    if form.is_valid():
+        regimen = topical_start(regimen=form.save(commit=False), by=request.user)
+        messages.success(request, f"Started {regimen}.")
+        return redirect("patients:detail", pk=patient.pk)
+    context = {"form": form, "patient": patient, "title": "Start a topical regimen"}
+    return render(request, "treatments/simple_form.html", context)
+
+
+@permission_required("treatments.change_topicalregimen", raise_exception=True)
+def topical_stop_view(request, pk: int):
+    regimen = get_topical_for_user(request.user, pk, perm="treatments.change_topicalregimen")
+    form = TopicalStopForm(request.POST or None)
+    if form.is_valid():
+        try:
+            topical_stop(regimen=regimen, stopped_on=form.cleaned_data["stopped_on"])
+        except ValidationError as exc:
+            form.add_error("stopped_on", exc.messages[0])
+        else:
+            messages.success(request, f"Stopped {regimen.get_agent_display().lower()}.")
+            return redirect("patients:detail", pk=regimen.patient_id)
+    context = {"form": form, "patient": regimen.patient, "title": f"Stop {regimen}"}
+    return render(request, "treatments/simple_form.html", context)
+
+
+@permission_required("treatments.add_skintest", raise_exception=True)
+def skin_test_create(request, pk: int):
+    patient = get_patient_for_user(request.user, pk, perm="treatments.add_skintest")
+    form = SkinTestForm(request.POST or None, patient=patient)
+    if form.is_valid():
+        try:
+            skin_test_record(test=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, "Skin test recorded.")
+            return redirect("patients:detail", pk=patient.pk)
+    context = {"form": form, "patient": patient, "title": "Record a skin test"}
+    return render(request, "treatments/simple_form.html", context)
