@@ -42,10 +42,11 @@ _CLINICAL_MODELS = [
     "treatments.adverseevent",
     "treatments.topicalregimen",
     "treatments.skintest",
+    "treatments.clinicalphoto",
 ]
 _CLINICAL = {
     perm for model in _CLINICAL_MODELS for perm in _crud(model, "view", "add", "change")
-} | _crud("treatments.sessionwarning", "view")
+} | {"treatments.view_sessionwarning", "treatments.export_clinicalphoto"}
 
 # The calendar. Front desk runs it; a dermatologist moves their own visits along (in treatment,
 # completed); check-in and cancellation are their own permissions so the rules read clearly.

@@ -138,6 +138,12 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # Clinical photos: private (no base URL), written 0o640. For S3-compatible storage, point this
+    # at django-storages' S3 backend with a private bucket; no code touches file paths.
+    "clinical_photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": MEDIA_ROOT / "photos", "base_url": "/photos-not-served/"},
+    },
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -193,6 +199,11 @@ AXES_ENABLED = envbool("DJANGO_AXES_ENABLED", default=True)
 EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 CLINIC_NAME = envstr("CLINIC_NAME", "Scar Clinic")
+PHOTO_MAX_UPLOAD_BYTES = envint("PHOTO_MAX_UPLOAD_MB", 25) * 1024 * 1024
+PHOTO_MAX_PIXELS = envint("PHOTO_MAX_MEGAPIXELS", 60) * 1_000_000
+# Several photos arrive in one request; keep large ones on disk, not in memory, while reading.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 # The calendar: opening hours (local time), slot length and open days. Booking outside them
 # asks for confirmation rather than refusing.
 CLINIC_OPENS = envstr("CLINIC_OPENS", "08:00")

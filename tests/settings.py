@@ -14,6 +14,10 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="clinic-test-media-")
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "clinical_photos": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": f"{MEDIA_ROOT}/photos", "base_url": "/photos-not-served/"},
+    },
 }
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False

@@ -5,6 +5,7 @@ from patients.admin import SuperuserDeleteOnly
 from treatments.models import (
     PROCEDURE_MODELS,
     AdverseEvent,
+    ClinicalPhoto,
     SessionWarning,
     SkinTest,
     TopicalRegimen,
@@ -95,3 +96,29 @@ class SkinTestAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
     search_fields = ["patient__mrn", "patient__last_name"]
     list_select_related = ["patient"]
     raw_id_fields = ["patient"]
+
+
+@admin.register(ClinicalPhoto)
+class ClinicalPhotoAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    """Metadata only: the images themselves open through the app's permission-checked views."""
+
+    list_display = ["taken_on", "patient", "view", "lighting", "width", "height", "archived_at"]
+    list_filter = ["view", "lighting", "taken_on"]
+    search_fields = ["patient__mrn", "patient__last_name", "sha256"]
+    list_select_related = ["patient"]
+    raw_id_fields = ["patient", "session", "assessment"]
+    readonly_fields = [
+        "image",
+        "display",
+        "thumbnail",
+        "width",
+        "height",
+        "file_size",
+        "sha256",
+        "captured_at",
+        "uploaded_by",
+        "uploaded_at",
+    ]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # uploads go through the app, where files are checked and cleaned

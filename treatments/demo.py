@@ -2,23 +2,29 @@
 course, combination sessions, an adverse event and topical regimens. Idempotent."""
 
 import datetime as dt
+import io
 import random
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from patients.models import Patient
 from treatments.models import (
     AdverseEvent,
     CrossProcedure,
     LaserProcedure,
+    Lighting,
     PeelProcedure,
+    PhotoView,
     SubcisionProcedure,
     TopicalRegimen,
     TreatmentSession,
 )
+from treatments.photos import has_clinical_photo_consent, photo_store
 from treatments.services import session_log, session_warnings_for
 
 
@@ -140,4 +146,65 @@ def seed_treatments() -> int:
                 started_on=assessed[0] - dt.timedelta(days=30),
                 prescribed_by=clinician,
             )
+    return created
+
+
+# Placeholder photos: drawn with Pillow, an outline and dots, never a face. The dots (scars)
+# thin out visit by visit, so compare shows a visible change.
+PHOTO_VIEWS = [PhotoView.FRONTAL, PhotoView.LEFT_OBLIQUE, PhotoView.RIGHT_OBLIQUE]
+
+
+def _placeholder(view: str, scars: int, seed: str, label: str) -> bytes:
+    rng = random.Random(seed)
+    image = Image.new("RGB", (1200, 900), (232, 226, 220))
+    draw = ImageDraw.Draw(image)
+    shift = {"frontal": 0, "left_oblique": -120, "right_oblique": 120}.get(view, 0)
+    cx, cy = 600 + shift, 450
+    draw.ellipse(
+        (cx - 260, cy - 340, cx + 260, cy + 340), fill=(226, 190, 160), outline=(120, 90, 70)
+    )
+    for _ in range(scars):
+        x = cx + rng.randint(-200, 200)
+        y = cy + rng.randint(-60, 260)
+        r = rng.randint(3, 7)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=(150, 95, 80))
+    draw.text((30, 30), f"DEMO PLACEHOLDER - {label}", fill=(60, 60, 60))
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def seed_photos(*, patients: int = 6) -> int:
+    created = 0
+    candidates = [
+        p
+        for p in Patient.objects.filter(mrn__startswith="DEMO-").order_by("mrn")
+        if has_clinical_photo_consent(p) and p.assessments.count() >= 2
+    ][:patients]
+    for patient in candidates:
+        if patient.photos.exists():
+            continue
+        assessments = list(patient.assessments.order_by("assessed_on"))
+        first_ice_pick = max(assessments[0].ecca_score // 3, 20)
+        for visit, assessment in enumerate(assessments):
+            scars = max(4, int(first_ice_pick * (1 - 0.18 * visit)))
+            for view in PHOTO_VIEWS:
+                data = _placeholder(
+                    view, scars, f"{patient.mrn}-{view}", f"{patient.mrn} {assessment.assessed_on}"
+                )
+                upload = SimpleUploadedFile("demo.jpg", data, content_type="image/jpeg")
+                photo_store(
+                    patient=patient,
+                    upload=upload,
+                    view=view,
+                    lighting=Lighting.DIFFUSE,
+                    taken_on=assessment.assessed_on,
+                    assessment=assessment,
+                    session=patient.sessions.filter(
+                        performed_at__date__gte=assessment.assessed_on,
+                        performed_at__date__lte=assessment.assessed_on + dt.timedelta(days=3),
+                    ).first(),
+                    by=assessment.assessor,
+                )
+                created += 1
     return created

@@ -6,7 +6,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 
 from patients.forms import assessors
-from patients.models import FacialRegion
+from patients.models import FacialRegion, ScarAssessment
 from treatments.modalities import Modality
 from treatments.models import (
     LIMITS,
@@ -15,7 +15,9 @@ from treatments.models import (
     CrossProcedure,
     FillerProcedure,
     LaserProcedure,
+    Lighting,
     PeelProcedure,
+    PhotoView,
     PunchProcedure,
     SkinTest,
     SubcisionProcedure,
@@ -308,3 +310,90 @@ class ArchiveSessionForm(forms.Form):
         max_length=300,
         help_text="For example: logged for the wrong patient.",
     )
+
+
+# ----------------------------------------------------------------------------------------------
+# Clinical photos
+# ----------------------------------------------------------------------------------------------
+
+STANDARD_VIEWS = [
+    PhotoView.FRONTAL,
+    PhotoView.LEFT_OBLIQUE,
+    PhotoView.RIGHT_OBLIQUE,
+    PhotoView.LEFT_LATERAL,
+    PhotoView.RIGHT_LATERAL,
+    PhotoView.CLOSE_UP,
+]
+
+
+class PhotoVisitForm(forms.Form):
+    """What the photos of one upload share: the visit they belong to."""
+
+    taken_on = forms.DateField(
+        label="Taken on",
+        required=False,
+        widget=DATE_INPUT,
+        help_text="Leave blank to use the camera's date (or today).",
+    )
+    session = forms.ModelChoiceField(
+        queryset=TreatmentSession.objects.none(), required=False, label="Treatment session"
+    )
+    assessment = forms.ModelChoiceField(
+        queryset=ScarAssessment.objects.none(), required=False, label="Scar assessment"
+    )
+
+    def __init__(self, *args, patient, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = patient.sessions.current().order_by("-performed_at")
+        self.fields["session"].label_from_instance = lambda s: f"{s.performed_at:%d %b %Y}"
+        self.fields["assessment"].queryset = (
+            ScarAssessment.objects.current().filter(patient=patient).order_by("-assessed_on")
+        )
+        self.fields["assessment"].label_from_instance = lambda a: (
+            f"{a.assessed_on:%d %b %Y} (ECCA {a.ecca_score})"
+        )
+
+    def clean_taken_on(self):
+        return _no_future(self.cleaned_data.get("taken_on"), "The photo date")
+
+
+class PhotoRowForm(forms.Form):
+    file = forms.FileField(
+        label="Photo",
+        required=False,
+        widget=forms.ClearableFileInput(
+            attrs={"accept": "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif"}
+        ),
+    )
+    view = forms.ChoiceField(choices=PhotoView.choices)
+    close_up_region = forms.ChoiceField(
+        choices=[("", "Region (close-ups)"), *FacialRegion.choices], required=False, label="Region"
+    )
+    lighting = forms.ChoiceField(choices=Lighting.choices, initial=Lighting.DIFFUSE)
+    notes = forms.CharField(max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("file")
+            and cleaned.get("view") == PhotoView.CLOSE_UP
+            and not cleaned.get("close_up_region")
+        ):
+            self.add_error("close_up_region", "Choose the region of the close-up.")
+        return cleaned
+
+
+PhotoRowFormSet = forms.formset_factory(PhotoRowForm, extra=0, max_num=20)
+
+
+def photo_rows(data=None, files=None):
+    initial = [{"view": view.value, "lighting": Lighting.DIFFUSE} for view in STANDARD_VIEWS]
+    rows = PhotoRowFormSet(data, files, initial=initial, prefix="photo")
+    labels = dict(PhotoView.choices)
+    for row in rows:
+        row.title = labels.get(row["view"].value(), "Photo")
+    return rows
+
+
+class ArchivePhotoForm(forms.Form):
+    reason = forms.CharField(label="Why is this photo being archived?", max_length=300)

@@ -7,8 +7,10 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from clinic.panels import Panel, register_chart_panel
+from patients.models import ConsentUse
 from treatments.modalities import Modality
-from treatments.models import PROCEDURE_MODELS, TreatmentSession
+from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
+from treatments.photos import photo_series
 
 
 def _book_next_url(patient, session: TreatmentSession | None, modalities) -> str | None:
@@ -98,5 +100,30 @@ register_chart_panel(
         permission="treatments.view_treatmentsession",
         context=treatment_panel,
         order=20,
+    )
+)
+
+
+def photo_panel(request, patient) -> dict:
+    # Queries, whatever the number of photos: photos with their sessions (one), and the
+    # patient's consents come from the chart's own prefetch.
+    photos = ClinicalPhoto.objects.current().filter(patient=patient).select_related("session")
+    consents = patient.current_consents()
+    return {
+        "patient": patient,
+        "series": [("|".join(key), items) for key, items in photo_series(photos).items()],
+        "consent": ConsentUse.CLINICAL in consents,
+        "teaching": ConsentUse.TEACHING in consents,
+        "publication": ConsentUse.PUBLICATION in consents,
+    }
+
+
+register_chart_panel(
+    Panel(
+        name="photos",
+        template="treatments/_photo_panel.html",
+        permission="treatments.view_clinicalphoto",
+        context=photo_panel,
+        order=30,
     )
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import views
+from treatments import photo_views, views
 
 app_name = "treatments"
 
@@ -17,4 +17,10 @@ urlpatterns = [
     path("patients/<int:pk>/topicals/new/", views.topical_create, name="topical_create"),
     path("topicals/<int:pk>/stop/", views.topical_stop_view, name="topical_stop"),
     path("patients/<int:pk>/skin-tests/new/", views.skin_test_create, name="skin_test_create"),
+    path("patients/<int:pk>/photos/new/", photo_views.photo_upload, name="photo_upload"),
+    path("patients/<int:pk>/photos/compare/", photo_views.photo_compare, name="photo_compare"),
+    path("photos/<int:pk>/", photo_views.photo_detail, name="photo_detail"),
+    path("photos/<int:pk>/file/<str:size>.jpg", photo_views.photo_file, name="photo_file"),
+    path("photos/<int:pk>/export/<str:use>/", photo_views.photo_export, name="photo_export"),
+    path("photos/<int:pk>/archive/", photo_views.photo_archive_view, name="photo_archive"),
 ]

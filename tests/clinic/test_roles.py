@@ -37,9 +37,10 @@ CLINICAL_RECORDS = {
         "treatments.adverseevent",
         "treatments.topicalregimen",
         "treatments.skintest",
+        "treatments.clinicalphoto",
     ]
     for action in ("view", "add", "change")
-} | {"treatments.view_sessionwarning"}
+} | {"treatments.view_sessionwarning", "treatments.export_clinicalphoto"}
 
 # The calendar: everyone views it; front desk runs it; a dermatologist moves only their own
 # visits along (in treatment, completed); a clinic admin may do all of it, to anyone's visit.

@@ -3,7 +3,7 @@ from django.core.management import call_command
 
 from clinic.roles import Role, role_of
 from patients.models import Patient, PhotoConsent, ScarAssessment
-from treatments.models import AdverseEvent, TopicalRegimen, TreatmentSession
+from treatments.models import AdverseEvent, ClinicalPhoto, TopicalRegimen, TreatmentSession
 
 
 def _snapshot():
@@ -15,6 +15,7 @@ def _snapshot():
         sorted(TreatmentSession.objects.values_list("patient__mrn", "performed_at")),
         TopicalRegimen.objects.count(),
         AdverseEvent.objects.count(),
+        sorted(ClinicalPhoto.objects.values_list("patient__mrn", "view", "taken_on", "sha256")),
     )
 
 
@@ -49,6 +50,9 @@ def test_seed_demo_creates_the_demo_clinic_and_is_idempotent(db, monkeypatch, ca
     assert TreatmentSession.objects.filter(laser_procedures__isnull=False).exists()
     assert AdverseEvent.objects.exists()
     assert TopicalRegimen.objects.exists()
+    # Placeholder photos across visits for a few patients, so compare has pairs to show.
+    assert ClinicalPhoto.objects.values("patient").distinct().count() >= 3
+    assert ClinicalPhoto.objects.filter(view="frontal").count() >= 6
     assert PhotoConsent.objects.count() > 20
     roles = {u.username: role_of(u) for u in User.objects.all()}
     assert roles == {

@@ -13,8 +13,9 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 #  1. session          2. signed-in user       3-4. user and group permissions
 #  5. patient          6. photo consents       7. access-log insert
 #  8. assessments with assessors (the table and all three trend panels)
-#  9. appointments     10-13. treatment section (no sessions)     14. role badge
-CHART_QUERIES = 14
+#  9. appointments     10-13. treatment section (no sessions)     14. photos
+# 15. role badge
+CHART_QUERIES = 15
 
 
 @pytest.mark.parametrize("assessments", [1, 40])

@@ -18,7 +18,7 @@ LIST_QUERIES = 7
 # 6. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 # 7. patients_patient: the page's rows (at most 25)
 
-CHART_QUERIES_CLINICIAN = 14
+CHART_QUERIES_CLINICIAN = 15
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. auth_permission via auth_user_user_permissions: the user's own permissions
@@ -32,10 +32,11 @@ CHART_QUERIES_CLINICIAN = 14
 # 11. treatments_treatmentsession: the latest session, for "next session due"
 # 12. treatments_topicalregimen: topical regimens
 # 13. treatments_skintest: skin tests
-# 14. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
+# 14. treatments_clinicalphoto: the photo timeline, with linked sessions
+# 15. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 
 CHART_QUERIES_FRONT_DESK = 10
-# 1-7, 9 and 14 above (front desk sees neither scores nor treatments), plus
+# 1-7, 9 and 15 above (front desk sees neither scores nor treatments), plus
 # treatments_treatmentsession: when the next session is due and its kind, to book it.
 
 

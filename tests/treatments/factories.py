@@ -1,14 +1,19 @@
 """Factories for treatment records. Sessions are logged through the real service."""
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from PIL import Image
 
-from tests.factories import PatientFactory, UserFactory
+from patients.models import ConsentUse
+from tests.factories import PatientFactory, PhotoConsentFactory, UserFactory
 from treatments.models import (
     AdverseEvent,
+    ClinicalPhoto,
     CrossApplicator,
     CrossProcedure,
     SkinTest,
@@ -19,6 +24,7 @@ from treatments.models import (
     TopicalRegimen,
     TreatmentSession,
 )
+from treatments.photos import has_clinical_photo_consent, photo_store
 from treatments.services import session_log, session_warnings_for
 
 
@@ -89,3 +95,33 @@ class SkinTestFactory(factory.django.DjangoModelFactory):
     tested_on = dt.date(2026, 1, 1)
     read_on = dt.date(2026, 1, 29)
     result = SkinTestResult.NEGATIVE
+
+
+def _jpeg_bytes(seed: int) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (96 + seed % 50, 72), (120, 90, 80)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+class ClinicalPhotoFactory(factory.django.DjangoModelFactory):
+    """Stored through photo_store, so files and checksums are real; gives the patient consent."""
+
+    class Meta:
+        model = ClinicalPhoto
+
+    patient = factory.SubFactory(PatientFactory)
+    view = "frontal"
+    lighting = "diffuse"
+    taken_on = dt.date(2026, 1, 10)
+
+    @classmethod
+    def _create(cls, model_class, *args, patient, **kwargs):
+        if not has_clinical_photo_consent(patient):
+            PhotoConsentFactory(patient=patient, use=ConsentUse.CLINICAL)
+        data = _jpeg_bytes(ClinicalPhoto.objects.count())
+        return photo_store(
+            patient=patient,
+            upload=SimpleUploadedFile("photo.jpg", data, "image/jpeg"),
+            by=None,
+            **kwargs,
+        )

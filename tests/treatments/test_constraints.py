@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from tests.treatments.factories import (
     AdverseEventFactory,
+    ClinicalPhotoFactory,
     SkinTestFactory,
     TopicalRegimenFactory,
     TreatmentSessionFactory,
@@ -46,6 +47,7 @@ from treatments.forms import (
 )
 from treatments.models import (
     AdverseEvent,
+    ClinicalPhoto,
     Closure,
     Cooling,
     CrossProcedure,
@@ -148,6 +150,7 @@ def saved_row(model: type[models.Model]) -> models.Model:
         AdverseEvent: AdverseEventFactory,
         TopicalRegimen: TopicalRegimenFactory,
         SkinTest: SkinTestFactory,
+        ClinicalPhoto: ClinicalPhotoFactory,
     }[model]()
 
 
@@ -177,6 +180,8 @@ def D(text: str) -> decimal.Decimal:  # short, so the tables read like literals
 
 
 REFUSED_BY_DATABASE = [
+    DbCase(ClinicalPhoto, "photo_has_dimensions", "width", 0),
+    DbCase(ClinicalPhoto, "photo_close_up_has_region", "view", "close_up", "close-up, no region"),
     DbCase(TreatmentSession, "session_consent_confirmed", "consent_confirmed", False),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 0),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 7),
@@ -238,6 +243,8 @@ REFUSED_BY_DATABASE = [
 ]
 
 ACCEPTED_BY_DATABASE = [
+    DbCase(ClinicalPhoto, "photo_has_dimensions", "width", 1),
+    DbCase(ClinicalPhoto, "photo_close_up_has_region", "close_up_region", "nose"),
     DbCase(TreatmentSession, "session_consent_confirmed", "consent_confirmed", True),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 1),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 6),
@@ -358,7 +365,7 @@ def test_every_check_constraint_is_tested_on_both_sides():
         for constraint in model._meta.constraints
         if isinstance(constraint, models.CheckConstraint)
     }
-    assert len(declared) == 23
+    assert len(declared) == 25
     assert {c.constraint for c in REFUSED_BY_DATABASE} == declared
     assert {c.constraint for c in ACCEPTED_BY_DATABASE} == declared
 

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 
 from clinic import demo
 from scheduling.demo import seed_appointments
-from treatments.demo import seed_treatments
+from treatments.demo import seed_photos, seed_treatments
 
 
 class Command(BaseCommand):
@@ -14,6 +14,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo patients: {created} created.")
         self.stdout.write(f"Scar assessments: {demo.seed_assessments()} created.")
         self.stdout.write(f"Treatment sessions: {seed_treatments()} created.")
+        self.stdout.write(f"Photos: {seed_photos()} created.")
         self.stdout.write(f"Appointments: {seed_appointments()} created.")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins: " + ", ".join(usernames)))
         if password:

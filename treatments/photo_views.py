@@ -1,0 +1,188 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from clinic.audit import access_record
+from clinic.models import AccessLog
+from patients.access import get_patient_for_user
+from patients.models import ConsentUse, ScarAssessment
+from treatments import imaging
+from treatments.access import get_photo_for_user
+from treatments.forms import ArchivePhotoForm, PhotoVisitForm, photo_rows
+from treatments.models import PROCEDURE_MODELS, ClinicalPhoto
+from treatments.photos import (
+    DuplicatePhoto,
+    PhotoConsentMissing,
+    has_clinical_photo_consent,
+    photo_archive,
+    photo_series,
+    photo_store,
+)
+
+SIZES = {"full": "image", "display": "display", "thumb": "thumbnail"}
+
+
+@permission_required("treatments.add_clinicalphoto", raise_exception=True)
+def photo_upload(request, pk: int):
+    """Several photos in one go, a row per standard view. Each file stands or falls alone: good
+    ones are stored, refused ones say why, and nothing of a refused file is kept."""
+    patient = get_patient_for_user(request.user, pk, perm="treatments.add_clinicalphoto")
+    consent = has_clinical_photo_consent(patient)
+    data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+    visit = PhotoVisitForm(data, patient=patient)
+    rows = photo_rows(data, files)
+    stored = []
+    if consent and data is not None and visit.is_valid() and rows.is_valid():
+        for row in rows:
+            upload = row.cleaned_data.get("file")
+            if not upload:
+                continue
+            try:
+                stored.append(
+                    photo_store(
+                        patient=patient,
+                        upload=upload,
+                        view=row.cleaned_data["view"],
+                        close_up_region=row.cleaned_data["close_up_region"],
+                        lighting=row.cleaned_data["lighting"],
+                        notes=row.cleaned_data["notes"],
+                        by=request.user,
+                        **visit.cleaned_data,
+                    )
+                )
+            except imaging.ImageRejected as exc:
+                row.add_error("file", f"{upload.name}: {exc}")
+            except DuplicatePhoto as exc:
+                row.add_error(
+                    "file",
+                    f"{upload.name} is already stored ({exc.existing.view_label}, "
+                    f"{exc.existing.taken_on:%d %b %Y}); it was not stored again.",
+                )
+            except (PhotoConsentMissing, ValidationError) as exc:
+                row.add_error("file", str(getattr(exc, "messages", [exc])[0] or exc))
+        refused = sum(1 for row in rows if row.errors)
+        if stored:
+            messages.success(
+                request, f"{len(stored)} photo{'s' if len(stored) != 1 else ''} stored."
+            )
+        if stored and not refused:
+            return redirect("patients:detail", pk=patient.pk)
+        if not stored and not refused:
+            visit.add_error(None, "Choose at least one photo to upload.")
+    context = {"patient": patient, "visit": visit, "rows": rows, "consent": consent}
+    return render(request, "treatments/photo_upload.html", context, status=200)
+
+
+@permission_required("treatments.view_clinicalphoto", raise_exception=True)
+def photo_file(request, pk: int, size: str):
+    """The only way a photo's bytes leave the server: permission checked, access logged, never
+    cached by a browser or proxy."""
+    if size not in SIZES:
+        raise Http404
+    photo = get_photo_for_user(request.user, pk)
+    access_record(request, patient=photo.patient, action=AccessLog.Action.VIEW, obj=photo)
+    return _file_response(getattr(photo, SIZES[size]))
+
+
+def _file_response(field, *, filename: str | None = None) -> FileResponse:
+    response = FileResponse(
+        field.open("rb"),
+        content_type="image/jpeg",
+        as_attachment=filename is not None,
+        filename=filename or "",
+    )
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@permission_required("treatments.view_clinicalphoto", raise_exception=True)
+def photo_detail(request, pk: int):
+    photo = get_photo_for_user(request.user, pk)
+    access_record(request, patient=photo.patient, obj=photo)
+    consents = photo.patient.current_consents()
+    context = {
+        "photo": photo,
+        "patient": photo.patient,
+        "teaching": ConsentUse.TEACHING in consents,
+        "publication": ConsentUse.PUBLICATION in consents,
+        "archive_form": ArchivePhotoForm(),
+    }
+    return render(request, "treatments/photo_detail.html", context)
+
+
+@permission_required("treatments.export_clinicalphoto", raise_exception=True)
+def photo_export(request, pk: int, use: str):
+    """A download for teaching or publication, only while that consent stands."""
+    photo = get_photo_for_user(request.user, pk, perm="treatments.export_clinicalphoto")
+    if use not in (ConsentUse.TEACHING, ConsentUse.PUBLICATION):
+        raise Http404
+    if use not in photo.patient.current_consents():
+        raise PermissionDenied("No consent in force for this use.")
+    access_record(request, patient=photo.patient, action=AccessLog.Action.EXPORT, obj=photo)
+    return _file_response(photo.image, filename=f"photo-{photo.pk}-{use}.jpg")
+
+
+@require_POST
+@permission_required("treatments.change_clinicalphoto", raise_exception=True)
+def photo_archive_view(request, pk: int):
+    photo = get_photo_for_user(request.user, pk, perm="treatments.change_clinicalphoto")
+    form = ArchivePhotoForm(request.POST)
+    if form.is_valid() and not photo.archived_at:
+        photo_archive(photo=photo, reason=form.cleaned_data["reason"], by=request.user)
+        messages.success(request, "Photo archived: it no longer shows in the timeline.")
+    elif not photo.archived_at:
+        messages.error(request, "Give a reason to archive the photo.")
+    return redirect("treatments:photo_detail", pk=photo.pk)
+
+
+@permission_required("treatments.view_clinicalphoto", raise_exception=True)
+def photo_compare(request, pk: int):
+    """Two photos of the same view and lighting side by side: baseline and latest by default."""
+    patient = get_patient_for_user(request.user, pk, perm="treatments.view_clinicalphoto")
+    photos = list(
+        ClinicalPhoto.objects.current()
+        .filter(patient=patient)
+        .select_related("session")
+        .prefetch_related(*(f"session__{m.related_name()}" for m in PROCEDURE_MODELS))
+    )
+    series = photo_series(photos)
+    by_id = {str(p.pk): p for p in photos}
+    key = next((k for k, s in series.items() if len(s) >= 2), next(iter(series), None))
+    chosen = request.GET.get("series")
+    if chosen:
+        key = next((k for k in series if "|".join(k) == chosen), key)
+    candidates = series.get(key, []) if key else []
+    before = by_id.get(request.GET.get("before", "")) or (candidates[0] if candidates else None)
+    after = by_id.get(request.GET.get("after", "")) or (candidates[-1] if candidates else None)
+    if before and after and before.series_key != after.series_key:
+        messages.warning(
+            request, "These two photos differ in view or lighting: the comparison may mislead."
+        )
+    scores = _scores_on(patient, [p.taken_on for p in (before, after) if p])
+    context = {
+        "patient": patient,
+        "series": [("|".join(k), s) for k, s in series.items()],
+        "series_value": "|".join(key) if key else "",
+        "candidates": candidates,
+        "before": before,
+        "after": after,
+        "before_score": scores.get(before.taken_on) if before else None,
+        "after_score": scores.get(after.taken_on) if after else None,
+    }
+    return render(request, "treatments/photo_compare.html", context)
+
+
+def _scores_on(patient, days) -> dict:
+    """The latest assessment on or before each day (one query)."""
+    assessments = list(
+        ScarAssessment.objects.current().filter(patient=patient).order_by("assessed_on")
+    )
+    found = {}
+    for day in days:
+        earlier = [a for a in assessments if a.assessed_on <= day]
+        found[day] = earlier[-1] if earlier else None
+    return found

@@ -1,0 +1,126 @@
+"""Storing and reading clinical photos. Files go through the storage API only, under names the
+server makes up; the upload's own name and metadata are never kept."""
+
+import datetime as dt
+import uuid
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+
+from patients.models import ConsentUse, Patient
+from treatments import imaging
+from treatments.models import ClinicalPhoto, photo_storage
+
+
+class PhotoConsentMissing(Exception):
+    """The patient has no consent in force for photographs in the clinical record."""
+
+
+class DuplicatePhoto(Exception):
+    def __init__(self, existing: ClinicalPhoto):
+        super().__init__(f"duplicate of photo {existing.pk}")
+        self.existing = existing
+
+
+def has_clinical_photo_consent(patient: Patient) -> bool:
+    return patient.photo_consents.filter(
+        use=ConsentUse.CLINICAL, withdrawn_on__isnull=True, given_on__lte=timezone.localdate()
+    ).exists()
+
+
+def photo_store(
+    *,
+    patient: Patient,
+    upload: UploadedFile,
+    view: str,
+    lighting: str,
+    taken_on: dt.date | None = None,
+    close_up_region: str = "",
+    session=None,
+    assessment=None,
+    notes: str = "",
+    by,
+) -> ClinicalPhoto:
+    """Validates, cleans and stores one photo with its display size and thumbnail.
+
+    Raises PhotoConsentMissing, imaging.ImageRejected, DuplicatePhoto or ValidationError; in every
+    case nothing is stored.
+    """
+    if not has_clinical_photo_consent(patient):
+        raise PhotoConsentMissing
+    if upload.size is not None and upload.size > settings.PHOTO_MAX_UPLOAD_BYTES:
+        # Refused before reading a byte into memory.
+        limit = settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise imaging.ImageRejected(f"The file is larger than {limit} MB.")
+    processed = imaging.process_upload(
+        upload.read(),
+        max_bytes=settings.PHOTO_MAX_UPLOAD_BYTES,
+        max_pixels=settings.PHOTO_MAX_PIXELS,
+    )
+    existing = patient.photos.filter(sha256=processed.sha256).first()
+    if existing is not None:
+        raise DuplicatePhoto(existing)
+    captured_at = (
+        timezone.make_aware(processed.captured_at) if processed.captured_at is not None else None
+    )
+    photo = ClinicalPhoto(
+        patient=patient,
+        taken_on=taken_on or (captured_at.date() if captured_at else timezone.localdate()),
+        view=view,
+        close_up_region=close_up_region,
+        lighting=lighting,
+        session=session,
+        assessment=assessment,
+        width=processed.width,
+        height=processed.height,
+        file_size=len(processed.image),
+        sha256=processed.sha256,
+        captured_at=captured_at,
+        notes=notes,
+        uploaded_by=by,
+    )
+    photo.full_clean(exclude=["image", "display", "thumbnail"])
+    stem = f"{patient.pk}/{uuid.uuid4().hex}"
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            for field, content, suffix in (
+                (photo.image, processed.image, ""),
+                (photo.display, processed.display, "-display"),
+                (photo.thumbnail, processed.thumbnail, "-thumb"),
+            ):
+                field.save(f"{stem}{suffix}.jpg", ContentFile(content), save=False)
+                written.append(field.name)
+            photo.save()
+    except Exception:
+        # The row was never committed, so these files belong to nothing: remove them rather
+        # than leave orphans holding a patient's face.
+        storage = photo_storage()
+        for name in written:
+            storage.delete(name)
+        raise
+    return photo
+
+
+@transaction.atomic
+def photo_archive(*, photo: ClinicalPhoto, reason: str, by) -> ClinicalPhoto:
+    if not reason.strip():
+        raise ValidationError("Give a reason to archive the photo.")
+    photo.archived_at = timezone.now()
+    photo.archived_by = by
+    photo.archive_reason = reason
+    photo.save(update_fields=["archived_at", "archived_by", "archive_reason"])
+    return photo
+
+
+def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
+    """Photos grouped into comparable series (same view, region and lighting), oldest first."""
+    series: dict[tuple[str, str, str], list[ClinicalPhoto]] = defaultdict(list)
+    for photo in sorted(photos, key=lambda p: (p.taken_on, p.pk)):
+        series[photo.series_key].append(photo)
+    return dict(series)
