@@ -398,27 +398,39 @@ def test_display_and_thumbnail_fit_their_sizes_and_keep_the_aspect_ratio(
 def test_jpeg_display_and_thumbnail_are_reduced_while_decoding(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    events: list[object] = []
+    # (which opened file, "load" or the draft size); holding the file itself, not its id(),
+    # keeps it alive, so a later file cannot reuse a freed one's id.
+    events: list[tuple[JpegImageFile, object]] = []
     original_draft, original_load = JpegImageFile.draft, JpegImageFile.load
 
     def draft(
         self: JpegImageFile, mode: str | None, size: tuple[int, int] | None
     ) -> tuple[str, tuple[int, int, float, float]] | None:
-        events.append(size)
+        events.append((self, size))
         return original_draft(self, mode, size)
 
     def load(self: JpegImageFile) -> object:
-        events.append("load")
+        events.append((self, "load"))
         return original_load(self)
 
     monkeypatch.setattr(JpegImageFile, "draft", draft)
     monkeypatch.setattr(JpegImageFile, "load", load)
     process_upload(images.jpeg(size=(3200, 2400)))
+
+    files: list[JpegImageFile] = []
+    for file, _ in events:
+        if not any(file is known for known in files):
+            files.append(file)
+    numbered = [(next(i for i, f in enumerate(files) if f is file), what) for file, what in events]
     # load() is called again by later operations (a no-op once decoded): keep the first of a run.
-    calls = [event for i, event in enumerate(events) if i == 0 or event != events[i - 1]]
-    # The full-size decode, then each smaller size asked of the decoder before its decode
-    # (draft() after load() does nothing).
-    assert calls == ["load", (1600, 1200), "load", (400, 300), "load"]
+    calls = [call for i, call in enumerate(numbered) if i == 0 or call != numbered[i - 1]]
+    assert calls == [
+        (0, "load"),  # the upload, decoded in full
+        (1, (1600, 1200)),  # a fresh open for the display size: draft() before load()...
+        (1, "load"),
+        (2, (400, 300)),  # ...and another for the thumbnail
+        (2, "load"),
+    ]
 
 
 # --- Hash, capture date, determinism ----------------------------------------------------------
