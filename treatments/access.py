@@ -13,7 +13,7 @@ def get_session_for_user(
         raise PermissionDenied
     return get_object_or_404(
         TreatmentSession.objects.with_procedures().select_related(
-            "patient", "updated_by", "archived_by"
+            "patient", "updated_by", "archived_by", "appointment"
         ),
         pk=pk,
     )

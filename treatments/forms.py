@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from patients.forms import assessors
 from patients.models import FacialRegion, ScarAssessment
+from scheduling.models import Appointment
 from treatments.modalities import Modality
 from treatments.models import (
     LIMITS,
@@ -41,6 +42,7 @@ class SessionForm(forms.ModelForm):
         fields = [
             "performed_at",
             "clinician",
+            "appointment",
             "consent_confirmed",
             "anaesthesia",
             "anaesthesia_agent",
@@ -63,6 +65,20 @@ class SessionForm(forms.ModelForm):
         # Whoever may record assessments may log treatments: dermatologists and clinic admins.
         self.fields["clinician"].queryset = assessors()
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.username
+        # The patient's visits from a week ago to today, newest first: usually today's.
+        today = timezone.localdate()
+        self.fields["appointment"].queryset = (
+            Appointment.objects.filter(
+                patient=patient,
+                starts_at__date__gte=today - dt.timedelta(days=7),
+                starts_at__date__lte=today,
+            )
+            .exclude(status__in=["cancelled", "no_show"])
+            .order_by("-starts_at")
+        )
+        self.fields["appointment"].label_from_instance = lambda a: (
+            f"{timezone.localtime(a.starts_at):%d %b %Y %H:%M} ({a.get_kind_display()})"
+        )
         self.fields["consent_confirmed"].required = True
         self.fields["consent_confirmed"].error_messages["required"] = (
             "Confirm the patient's consent for today's treatment."
@@ -71,6 +87,13 @@ class SessionForm(forms.ModelForm):
             # self.initial, not field.initial: the unsaved instance's empty values are in it.
             self.initial["performed_at"] = timezone.localtime().replace(second=0, microsecond=0)
             self.initial["clinician"] = user.pk
+            todays = [
+                a.pk
+                for a in self.fields["appointment"].queryset
+                if timezone.localtime(a.starts_at).date() == today
+            ]
+            if len(todays) == 1:
+                self.initial["appointment"] = todays[0]
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
@@ -342,9 +365,11 @@ class PhotoVisitForm(forms.Form):
         queryset=ScarAssessment.objects.none(), required=False, label="Scar assessment"
     )
 
-    def __init__(self, *args, patient, **kwargs):
+    def __init__(self, *args, patient, session_pk: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = patient.sessions.current().order_by("-performed_at")
+        if session_pk and session_pk.isdigit():
+            self.fields["session"].initial = int(session_pk)
         self.fields["session"].label_from_instance = lambda s: f"{s.performed_at:%d %b %Y}"
         self.fields["assessment"].queryset = (
             ScarAssessment.objects.current().filter(patient=patient).order_by("-assessed_on")

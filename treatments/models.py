@@ -101,6 +101,14 @@ class TreatmentSession(models.Model):
     clinician = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    appointment = models.ForeignKey(
+        "scheduling.Appointment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="treatment_sessions",
+        help_text="The visit this session took place in, if it was booked.",
+    )
     consent_confirmed = models.BooleanField(
         "Treatment consent confirmed", default=False, help_text="Signed consent for today's work."
     )
@@ -164,6 +172,8 @@ class TreatmentSession(models.Model):
     def clean(self) -> None:
         if self.performed_at and self.performed_at > timezone.now() + dt.timedelta(minutes=5):
             raise ValidationError({"performed_at": "A session cannot be logged in the future."})
+        if self.appointment_id and self.appointment.patient_id != self.patient_id:
+            raise ValidationError({"appointment": "That appointment is another patient's."})
 
     @property
     def performed_on(self) -> dt.date:

@@ -32,7 +32,7 @@ def photo_upload(request, pk: int):
     patient = get_patient_for_user(request.user, pk, perm="treatments.add_clinicalphoto")
     consent = has_clinical_photo_consent(patient)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
-    visit = PhotoVisitForm(data, patient=patient)
+    visit = PhotoVisitForm(data, patient=patient, session_pk=request.GET.get("session"))
     rows = photo_rows(data, files)
     stored = []
     if consent and data is not None and visit.is_valid() and rows.is_valid():

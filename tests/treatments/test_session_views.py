@@ -327,3 +327,37 @@ def test_the_book_it_link_opens_the_booking_form_prefilled(desk_client, patient,
     assert form["kind"].value() == "cross"
     assert str(form["date"].value()) == session.next_session_due.isoformat()
     assert form["patient"].value() == patient.pk
+
+
+def test_a_session_links_to_todays_appointment_by_default(derm_client, dermatologist, patient):
+    from tests.scheduling.factories import AppointmentFactory
+
+    now = timezone.localtime()
+    start = now.replace(hour=9, minute=0, second=0, microsecond=0)
+    appointment = AppointmentFactory(
+        patient=patient, dermatologist=dermatologist, starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30), kind="cross",
+    )  # fmt: skip
+    form = derm_client.get(f"/treatments/patients/{patient.pk}/sessions/new/").context["form"]
+    assert form["appointment"].value() == appointment.pk
+    response = derm_client.post(
+        f"/treatments/patients/{patient.pk}/sessions/new/",
+        {**session_data(dermatologist, subcision=[SUBCISION]), "appointment": appointment.pk},
+    )
+    assert response.status_code == 302
+    assert TreatmentSession.objects.get().appointment == appointment
+
+
+def test_another_patients_appointment_cannot_be_linked(derm_client, dermatologist, patient):
+    from tests.scheduling.factories import AppointmentFactory
+
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    other = AppointmentFactory(
+        dermatologist=dermatologist, starts_at=start, ends_at=start + dt.timedelta(minutes=30)
+    )
+    response = derm_client.post(
+        f"/treatments/patients/{patient.pk}/sessions/new/",
+        {**session_data(dermatologist, subcision=[SUBCISION]), "appointment": other.pk},
+    )
+    assert "appointment" in response.context["form"].errors
+    assert TreatmentSession.objects.count() == 0
