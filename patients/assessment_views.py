@@ -9,7 +9,7 @@ from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.forms import ArchiveAssessmentForm, ScarAssessmentForm
 from patients.history import assessment_change_log
 from patients.models import FacialRegion
-from patients.services import assessment_amend, assessment_archive, assessment_record
+from patients.services import assessment_amend, assessment_record
 
 
 @permission_required("patients.add_scarassessment", raise_exception=True)
@@ -97,9 +97,7 @@ def assessment_archive_view(request, pk: int):
     if assessment.is_archived:
         messages.info(request, "This assessment was already archived.")
     elif form.is_valid():
-        assessment_archive(
-            assessment=assessment, reason=form.cleaned_data["reason"], by=request.user
-        )
+        assessment.archive(reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Assessment archived: it no longer counts in scores or trends.")
     else:
         messages.error(request, "Give a reason to archive the assessment.")

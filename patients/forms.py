@@ -22,15 +22,6 @@ from patients.models import (
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-CLINICAL_FORM_FIELDS = [
-    "fitzpatrick_type",
-    "active_acne",
-    "acne_onset_year",
-    "previous_treatments",
-    "on_isotretinoin",
-    "isotretinoin_stopped_on",
-    "allergies",
-]
 
 
 class PatientForm(forms.ModelForm):
@@ -70,7 +61,7 @@ class PatientForm(forms.ModelForm):
         # dermatologist's, and front desk does not see its values.
         self.shows_clinical = user.has_perm("patients.view_clinical_details")
         if not self.shows_clinical:
-            for name in CLINICAL_FORM_FIELDS:
+            for name in Patient.CLINICAL_FIELDS:
                 del self.fields[name]
         self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["date_of_birth"].widget.attrs["min"] = "1900-01-01"

@@ -5,18 +5,6 @@ from datetime import datetime
 
 from patients.models import Patient, ScarAssessment, ScarCount
 
-# Fields front desk may not see the values of, even in the history.
-CLINICAL_FIELDS = frozenset(
-    {
-        "fitzpatrick_type",
-        "active_acne",
-        "acne_onset_year",
-        "previous_treatments",
-        "on_isotretinoin",
-        "isotretinoin_stopped_on",
-        "allergies",
-    }
-)
 _BOOKKEEPING = frozenset(
     {"updated_at", "updated_by", "phone_digits", "created_at", "created_by", "archived_by"}
 )
@@ -83,7 +71,8 @@ def history_entries(
 
 
 def change_log(patient: Patient, *, include_clinical: bool) -> list[HistoryEntry]:
-    hidden = frozenset() if include_clinical else CLINICAL_FIELDS
+    # Front desk sees that a clinical field changed, never its values.
+    hidden = frozenset() if include_clinical else frozenset(Patient.CLINICAL_FIELDS)
     return list(reversed(history_entries(patient, created="Registered", hidden=hidden)))
 
 

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.models import Archivable, ArchivableQuerySet
 from patients import scoring
 from patients.identifiers import MRN_PATTERN, new_mrn, normalise_mrn, phone_digits
 
@@ -76,6 +77,17 @@ class PatientQuerySet(models.QuerySet):
 
 
 class Patient(models.Model):
+    # The skin and acne history: the dermatologist's to record; front desk never sees its values.
+    CLINICAL_FIELDS = (
+        "fitzpatrick_type",
+        "active_acne",
+        "acne_onset_year",
+        "previous_treatments",
+        "on_isotretinoin",
+        "isotretinoin_stopped_on",
+        "allergies",
+    )
+
     mrn = models.CharField(
         "MRN",
         max_length=20,
@@ -358,16 +370,12 @@ def _each_between(fields, low: int, high: int) -> Q:
     return condition
 
 
-class ScarAssessmentQuerySet(models.QuerySet):
-    def current(self) -> "ScarAssessmentQuerySet":
-        """Assessments that count: not archived as entered in error."""
-        return self.filter(archived_at__isnull=True)
-
+class ScarAssessmentQuerySet(ArchivableQuerySet):
     def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
         return self.current().filter(patient=patient).select_related("assessor")
 
 
-class ScarAssessment(models.Model):
+class ScarAssessment(Archivable):
     """One visit's scar assessment: counts in, validated scores out.
 
     Totals are computed with patients.scoring when the assessment is recorded or amended, and
@@ -435,11 +443,6 @@ class ScarAssessment(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    archived_at = models.DateTimeField(null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    archive_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = ScarAssessmentQuerySet.as_manager()
@@ -500,10 +503,6 @@ class ScarAssessment(models.Model):
     def clean(self) -> None:
         if self.assessed_on and self.assessed_on > timezone.localdate():
             raise ValidationError({"assessed_on": "The assessment date cannot be in the future."})
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
 
     @property
     def was_amended(self) -> bool:

@@ -4,7 +4,6 @@ import datetime as dt
 from collections.abc import Mapping
 
 from django.db import transaction
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from patients import scoring
@@ -108,15 +107,4 @@ def assessment_amend(*, assessment: ScarAssessment, grid: Grid, by) -> ScarAsses
         bulk_update_with_history(changed, ScarCount, ["count"], default_user=by)
     if added:
         bulk_create_with_history(added, ScarCount, default_user=by)
-    return assessment
-
-
-@transaction.atomic
-def assessment_archive(*, assessment: ScarAssessment, reason: str, by) -> ScarAssessment:
-    """Marks an assessment as entered in error: hidden from scores and trends, never deleted."""
-    assessment.archived_at = timezone.now()
-    assessment.archived_by = by
-    assessment.archive_reason = reason
-    assessment.updated_by = by
-    assessment.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by"])
     return assessment

@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.models import Archivable, ArchivableQuerySet
 from patients.models import FacialRegion, FitzpatrickType, Patient
 from treatments import safety
 from treatments.modalities import IntervalKind, Modality
@@ -84,10 +85,7 @@ class Anaesthesia(models.TextChoices):
     NERVE_BLOCK = "nerve_block", "Nerve block"
 
 
-class TreatmentSessionQuerySet(models.QuerySet):
-    def current(self) -> "TreatmentSessionQuerySet":
-        return self.filter(archived_at__isnull=True)
-
+class TreatmentSessionQuerySet(ArchivableQuerySet):
     def with_procedures(self) -> "TreatmentSessionQuerySet":
         """One query per modality, however many sessions: for timelines and detail pages."""
         return self.select_related("clinician").prefetch_related(
@@ -95,7 +93,7 @@ class TreatmentSessionQuerySet(models.QuerySet):
         )
 
 
-class TreatmentSession(models.Model):
+class TreatmentSession(Archivable):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
     performed_at = models.DateTimeField("Date and time")
     clinician = models.ForeignKey(
@@ -141,11 +139,6 @@ class TreatmentSession(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    archived_at = models.DateTimeField(null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    archive_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = TreatmentSessionQuerySet.as_manager()
@@ -178,10 +171,6 @@ class TreatmentSession(models.Model):
     @property
     def performed_on(self) -> dt.date:
         return timezone.localtime(self.performed_at).date()
-
-    @property
-    def is_archived(self) -> bool:
-        return self.archived_at is not None
 
     @property
     def was_amended(self) -> bool:
@@ -843,12 +832,11 @@ class Lighting(models.TextChoices):
     SIDE_LIT = "side_lit", "Side-lit (tangential)"
 
 
-class ClinicalPhotoQuerySet(models.QuerySet):
-    def current(self) -> "ClinicalPhotoQuerySet":
-        return self.filter(archived_at__isnull=True)
+class ClinicalPhotoQuerySet(ArchivableQuerySet):
+    pass
 
 
-class ClinicalPhoto(models.Model):
+class ClinicalPhoto(Archivable):
     """A standardised clinical photograph. Files live in private storage under generated names and
     are only ever served by permission-checked views."""
 
@@ -886,11 +874,6 @@ class ClinicalPhoto(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
-    archived_at = models.DateTimeField(null=True, blank=True)
-    archived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    archive_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = ClinicalPhotoQuerySet.as_manager()

@@ -17,7 +17,6 @@ from treatments.photos import (
     DuplicatePhoto,
     PhotoConsentMissing,
     has_clinical_photo_consent,
-    photo_archive,
     photo_series,
     photo_store,
 )
@@ -132,7 +131,7 @@ def photo_archive_view(request, pk: int):
     photo = get_photo_for_user(request.user, pk, perm="treatments.change_clinicalphoto")
     form = ArchivePhotoForm(request.POST)
     if form.is_valid() and not photo.archived_at:
-        photo_archive(photo=photo, reason=form.cleaned_data["reason"], by=request.user)
+        photo.archive(reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Photo archived: it no longer shows in the timeline.")
     elif not photo.archived_at:
         messages.error(request, "Give a reason to archive the photo.")

@@ -6,7 +6,6 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -104,17 +103,6 @@ def photo_store(
         for name in written:
             storage.delete(name)
         raise
-    return photo
-
-
-@transaction.atomic
-def photo_archive(*, photo: ClinicalPhoto, reason: str, by) -> ClinicalPhoto:
-    if not reason.strip():
-        raise ValidationError("Give a reason to archive the photo.")
-    photo.archived_at = timezone.now()
-    photo.archived_by = by
-    photo.archive_reason = reason
-    photo.save(update_fields=["archived_at", "archived_by", "archive_reason"])
     return photo
 
 

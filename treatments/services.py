@@ -178,16 +178,6 @@ def session_amend(
 
 
 @transaction.atomic
-def session_archive(*, session: TreatmentSession, reason: str, by) -> TreatmentSession:
-    session.archived_at = timezone.now()
-    session.archived_by = by
-    session.archive_reason = reason
-    session.updated_by = by
-    session.save(update_fields=["archived_at", "archived_by", "archive_reason", "updated_by"])
-    return session
-
-
-@transaction.atomic
 def adverse_event_record(*, event: AdverseEvent, by) -> AdverseEvent:
     event.recorded_by = by
     event.full_clean()

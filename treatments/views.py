@@ -24,7 +24,6 @@ from treatments.services import (
     WarningsNotAcknowledged,
     adverse_event_record,
     session_amend,
-    session_archive,
     session_log,
     skin_test_record,
     topical_start,
@@ -121,7 +120,7 @@ def session_archive_view(request, pk: int):
     if session.is_archived:
         messages.info(request, "This session was already archived.")
     elif form.is_valid():
-        session_archive(session=session, reason=form.cleaned_data["reason"], by=request.user)
+        session.archive(reason=form.cleaned_data["reason"], by=request.user)
         messages.success(request, "Session archived: it no longer shows in the timeline.")
     else:
         messages.error(request, "Give a reason to archive the session.")

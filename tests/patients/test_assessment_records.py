@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from patients import scoring
 from patients.models import FacialRegion, ScarAssessment, ScarCount
-from patients.services import assessment_amend, assessment_archive
+from patients.services import assessment_amend
 from tests.factories import ScarAssessmentFactory
 
 # DOMAIN.md's worked examples, entered the way a clinician would.
@@ -142,7 +142,7 @@ def test_amending_recomputes_scores_and_keeps_the_earlier_values(worked_example,
 
 
 def test_archived_assessments_leave_the_chart_but_stay_stored(worked_example, dermatologist):
-    assessment_archive(assessment=worked_example, reason="Wrong patient", by=dermatologist)
+    worked_example.archive(reason="Wrong patient", by=dermatologist)
     assert list(ScarAssessment.objects.for_chart(worked_example.patient)) == []
     stored = ScarAssessment.objects.get(pk=worked_example.pk)
     assert stored.is_archived
