@@ -184,10 +184,13 @@ class SeriesForm(AppointmentForm):
 
 
 def _int(value) -> int | None:
+    """A positive whole number that fits a database id, else None: a hand-edited link must not
+    reach the database with 99999999999999999999."""
     try:
-        return int(value)
+        number = int(value)
     except (TypeError, ValueError):
         return None
+    return number if 0 < number < 2**63 else None
 
 
 def initial_from_query(params) -> dict:

@@ -248,6 +248,9 @@ FORM_BY_MODALITY = {
 }
 
 
+MAX_PROCEDURES_PER_MODALITY = 10
+
+
 def procedure_formsets(data=None, *, session: TreatmentSession, add: list[str] = ()):
     """One formset per modality (prefix = modality). Procedures are never deleted from the app,
     so existing ones are only edited; `add` opens empty forms for the modalities named."""
@@ -259,6 +262,10 @@ def procedure_formsets(data=None, *, session: TreatmentSession, add: list[str] =
             form=form_class,
             extra=list(add).count(modality.value),
             can_delete=False,
+            # A forged TOTAL_FORMS must not make the server build thousands of forms.
+            max_num=MAX_PROCEDURES_PER_MODALITY,
+            absolute_max=MAX_PROCEDURES_PER_MODALITY,
+            validate_max=True,
         )
         formset = factory(data, instance=session, prefix=modality.value)
         formset.modality = modality
@@ -408,7 +415,9 @@ class PhotoRowForm(forms.Form):
         return cleaned
 
 
-PhotoRowFormSet = forms.formset_factory(PhotoRowForm, extra=0, max_num=20)
+PhotoRowFormSet = forms.formset_factory(
+    PhotoRowForm, extra=0, max_num=20, absolute_max=20, validate_max=True
+)
 
 
 def photo_rows(data=None, files=None):
