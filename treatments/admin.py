@@ -53,6 +53,8 @@ class ModalityFilter(admin.SimpleListFilter):
 
 @admin.register(TreatmentSession)
 class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+    """Sessions with their procedures, adverse events and acknowledged warnings, to read."""
+
     list_display = ["performed_at", "patient", "clinician", "modality_list", "next_session_due"]
     list_filter = [ModalityFilter, "clinician", "performed_at", "anaesthesia"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
@@ -65,6 +67,14 @@ class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_procedures()
+
+    # View-only: sessions are logged and amended in the app, where the safety rules run and
+    # warnings must be acknowledged; an admin form would save past them.
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
     @admin.display(description="Modalities")
     def modality_list(self, obj: TreatmentSession) -> str:
