@@ -135,7 +135,9 @@ class ConsentGiveForm(forms.ModelForm):
         cleaned = super().clean()
         use = cleaned.get("use")
         patient = self.instance.patient
-        if use and patient.photo_consents.filter(use=use, withdrawn_on__isnull=True).exists():
+        # The database rule, checked here for a clear message: one unwithdrawn consent per use.
+        in_force = patient.photo_consents.filter(use=use, withdrawn_on__isnull=True)
+        if use and in_force.exists():
             self.add_error(
                 "use",
                 "Consent for this use is already in force. Withdraw it first to record a new one.",

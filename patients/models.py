@@ -268,6 +268,13 @@ class ConsentUse(models.TextChoices):
     PUBLICATION = "publication", "Publication"
 
 
+class PhotoConsentQuerySet(models.QuerySet):
+    def in_force(self, use: str, *, on: dt.date | None = None) -> "PhotoConsentQuerySet":
+        """Consents for `use` given by the day `on` (today by default) and not withdrawn."""
+        day = on or timezone.localdate()
+        return self.filter(use=use, given_on__lte=day, withdrawn_on__isnull=True)
+
+
 class PhotoConsent(models.Model):
     """Consent to photographs for one use. A withdrawal is recorded on the row, never erased;
     consent given again later is a new row."""
@@ -286,6 +293,7 @@ class PhotoConsent(models.Model):
     )
 
     history = HistoricalRecords()
+    objects = PhotoConsentQuerySet.as_manager()
 
     class Meta:
         ordering = ["use", "-given_on", "-pk"]

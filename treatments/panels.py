@@ -60,7 +60,10 @@ def treatment_panel(request, patient) -> dict:
 
 def next_session_panel(request, patient) -> dict:
     """For the front desk: when the next treatment is due and its kind, to book it. No clinical
-    detail beyond what an appointment shows anyway. One query."""
+    detail beyond what an appointment shows anyway. One query, and none for clinicians, who
+    see the same line in the treatment section."""
+    if request.user.has_perm("treatments.view_treatmentsession"):
+        return {"due": None}
     flags = {
         f"has_{model.MODALITY.value}": Exists(model.objects.filter(session=OuterRef("pk")))
         for model in PROCEDURE_MODELS

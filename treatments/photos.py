@@ -27,9 +27,7 @@ class DuplicatePhoto(Exception):
 
 
 def has_clinical_photo_consent(patient: Patient) -> bool:
-    return patient.photo_consents.filter(
-        use=ConsentUse.CLINICAL, withdrawn_on__isnull=True, given_on__lte=timezone.localdate()
-    ).exists()
+    return patient.photo_consents.in_force(ConsentUse.CLINICAL).exists()
 
 
 def photo_store(

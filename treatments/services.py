@@ -43,8 +43,8 @@ def patient_facts(patient: Patient, *, on: dt.date) -> safety.PatientFacts:
         active_acne=patient.active_acne,
         on_isotretinoin=patient.on_isotretinoin,
         isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
-        has_clinical_photo_consent=patient.photo_consents.filter(
-            use=ConsentUse.CLINICAL, given_on__lte=on, withdrawn_on__isnull=True
+        has_clinical_photo_consent=patient.photo_consents.in_force(
+            ConsentUse.CLINICAL, on=on
         ).exists(),
         has_negative_pmma_skin_test=patient.skin_tests.filter(
             material=safety.PMMA_COLLAGEN, result=SkinTestResult.NEGATIVE, read_on__lte=on

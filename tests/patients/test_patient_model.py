@@ -406,3 +406,16 @@ def test_consent_changes_are_recorded_in_the_consent_history(patient, dermatolog
     consent_withdraw(consent=consent, withdrawn_on=today(), by=dermatologist)
 
     assert [row.withdrawn_on for row in consent.history.order_by("history_id")] == [None, today()]
+
+
+def test_consent_is_in_force_from_the_day_it_was_given_until_withdrawn(patient):
+    consent = PhotoConsentFactory(
+        patient=patient, use=ConsentUse.CLINICAL, given_on=dt.date(2026, 3, 10)
+    )
+    in_force = patient.photo_consents.in_force
+    assert not in_force(ConsentUse.CLINICAL, on=dt.date(2026, 3, 9)).exists()
+    assert in_force(ConsentUse.CLINICAL, on=dt.date(2026, 3, 10)).exists()
+    assert not in_force(ConsentUse.TEACHING, on=dt.date(2026, 3, 10)).exists()
+    consent.withdrawn_on = dt.date(2026, 4, 1)
+    consent.save()
+    assert not in_force(ConsentUse.CLINICAL, on=dt.date(2026, 3, 20)).exists()
