@@ -61,7 +61,12 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
     Role.DERMATOLOGIST: _DEMOGRAPHICS
     | _CLINICAL
     | _CALENDAR_VIEW
-    | {"patients.view_clinical_details", "scheduling.progress_own_appointment"},
+    | {
+        "patients.view_clinical_details",
+        "scheduling.progress_own_appointment",
+        # Only a dermatologist is recorded as the clinician of a session or an assessment.
+        "patients.act_as_clinician",
+    },
     Role.FRONT_DESK: _DEMOGRAPHICS | _FRONT_DESK_CALENDAR,
     # Clinic admins may archive but never hard-delete: only a superuser deletes.
     Role.CLINIC_ADMIN: _DEMOGRAPHICS

@@ -3,11 +3,10 @@ from dataclasses import dataclass
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row, Submit
 from django import forms
-from django.contrib.auth.models import User
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db.models import Q
 from django.utils import timezone
 
+from clinic.users import users_with_perm
 from patients import scoring
 from patients.models import (
     CADI_FIELDS,
@@ -18,9 +17,11 @@ from patients.models import (
     FacialRegion,
     Patient,
     PhotoConsent,
+    PregnancyStatus,
     ScarAssessment,
 )
 
+CLINICIAN_PERMISSION = "patients.act_as_clinician"
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -46,10 +47,17 @@ class PatientForm(forms.ModelForm):
             "on_isotretinoin",
             "isotretinoin_stopped_on",
             "allergies",
+            "pregnancy_status",
+            "pregnancy_status_recorded_on",
+            "on_anticoagulant",
+            "anticoagulant_agent",
+            "keloid_history",
+            "herpes_labialis_history",
         ]
         widgets = {
             "date_of_birth": DATE_INPUT,
             "isotretinoin_stopped_on": DATE_INPUT,
+            "pregnancy_status_recorded_on": DATE_INPUT,
             "address": forms.Textarea(attrs={"rows": 2}),
             "previous_treatments": forms.Textarea(attrs={"rows": 2}),
             "allergies": forms.Textarea(attrs={"rows": 2}),
@@ -63,6 +71,9 @@ class PatientForm(forms.ModelForm):
         if not self.shows_clinical:
             for name in Patient.CLINICAL_FIELDS:
                 del self.fields[name]
+        else:
+            # Not asked yet reads as "neither", as the model's default does.
+            self.fields["pregnancy_status"].required = False
         self.fields["date_of_birth"].widget.attrs["max"] = timezone.localdate().isoformat()
         self.fields["date_of_birth"].widget.attrs["min"] = "1900-01-01"
         self.fields["phone"].widget.attrs["inputmode"] = "tel"
@@ -113,8 +124,28 @@ class PatientForm(forms.ModelForm):
                 '<p class="text-secondary">The skin and acne history is recorded by the '
                 "dermatologist at the first visit.</p>"
             ),
+            Fieldset(
+                "Risk factors before procedures",
+                Row(
+                    Column("pregnancy_status", css_class="col-md-6"),
+                    Column("pregnancy_status_recorded_on", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("on_anticoagulant", css_class="col-md-6 pt-md-4"),
+                    Column("anticoagulant_agent", css_class="col-md-6"),
+                ),
+                Row(
+                    Column("keloid_history", css_class="col-md-6"),
+                    Column("herpes_labialis_history", css_class="col-md-6"),
+                ),
+            )
+            if self.shows_clinical
+            else HTML(""),
             Submit("submit", submit_label, css_class="btn-primary btn-lg"),
         )
+
+    def clean_pregnancy_status(self):
+        return self.cleaned_data.get("pregnancy_status") or PregnancyStatus.NO
 
 
 class ConsentGiveForm(forms.ModelForm):
@@ -263,7 +294,8 @@ class ScarAssessmentForm(forms.ModelForm):
         self.fields["assessed_on"].widget.attrs["max"] = today.isoformat()
         if not self.instance.pk:
             self.fields["assessed_on"].initial = today
-            self.fields["assessor"].initial = user.pk
+            if user.has_perm(CLINICIAN_PERMISSION):
+                self.fields["assessor"].initial = user.pk
         self.fields["assessor"].queryset = assessors()
         self.fields["assessor"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["gb_grade"].choices = [
@@ -354,17 +386,9 @@ class ScarAssessmentForm(forms.ModelForm):
 
 
 def assessors():
-    """Active users whose role lets them record assessments (dermatologists, clinic admins)."""
-    return (
-        User.objects.filter(is_active=True)
-        .filter(
-            Q(groups__permissions__codename="add_scarassessment")
-            | Q(user_permissions__codename="add_scarassessment")
-            | Q(is_superuser=True)
-        )
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    """Users who may be recorded as the assessor or the treating clinician: the dermatologist
+    role's own permission, so a clinic admin who is not also a dermatologist is not offered."""
+    return users_with_perm(CLINICIAN_PERMISSION)
 
 
 class ArchiveAssessmentForm(forms.Form):

@@ -31,6 +31,12 @@ class FitzpatrickType(models.IntegerChoices):
         return self.label.split(":")[0]
 
 
+class PregnancyStatus(models.TextChoices):
+    NO = "no", "Neither pregnant nor breastfeeding"
+    PREGNANT = "pregnant", "Pregnant"
+    BREASTFEEDING = "breastfeeding", "Breastfeeding"
+
+
 class SexAtBirth(models.TextChoices):
     FEMALE = "female", "Female"
     MALE = "male", "Male"
@@ -86,6 +92,12 @@ class Patient(models.Model):
         "on_isotretinoin",
         "isotretinoin_stopped_on",
         "allergies",
+        "pregnancy_status",
+        "pregnancy_status_recorded_on",
+        "on_anticoagulant",
+        "anticoagulant_agent",
+        "keloid_history",
+        "herpes_labialis_history",
     )
 
     mrn = models.CharField(
@@ -129,6 +141,39 @@ class Patient(models.Model):
         "Isotretinoin stopped on", null=True, blank=True, help_text="Leave blank if never taken."
     )
     allergies = models.TextField(blank=True, help_text="Drugs, anaesthetics, latex, dressings.")
+    # Risk factors asked about before any procedure (docs/clinical-rules.md). Pregnancy changes,
+    # so the day it was last asked is kept beside it.
+    pregnancy_status = models.CharField(
+        "Pregnancy or breastfeeding",
+        max_length=20,
+        choices=PregnancyStatus.choices,
+        default=PregnancyStatus.NO,
+    )
+    pregnancy_status_recorded_on = models.DateField(
+        "Pregnancy status asked on",
+        null=True,
+        blank=True,
+        help_text="The day the patient was last asked; required when pregnant or breastfeeding.",
+    )
+    on_anticoagulant = models.BooleanField(
+        "Takes an anticoagulant or antiplatelet",
+        default=False,
+        help_text="Bruising and haematoma after subcision, punch surgery and fillers.",
+    )
+    anticoagulant_agent = models.CharField(
+        "Anticoagulant / antiplatelet agent",
+        max_length=100,
+        blank=True,
+        help_text="e.g. aspirin 75 mg, apixaban, warfarin.",
+    )
+    keloid_history = models.BooleanField(
+        "History of keloid or hypertrophic scarring", default=False
+    )
+    herpes_labialis_history = models.BooleanField(
+        "History of cold sores (herpes labialis)",
+        default=False,
+        help_text="Antiviral prophylaxis before ablative laser and medium or deep peels.",
+    )
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
@@ -152,6 +197,10 @@ class Patient(models.Model):
         permissions = [
             ("view_clinical_details", "Can view a patient's clinical details and safety flags"),
             ("archive_patient", "Can archive and restore a patient"),
+            (
+                "act_as_clinician",
+                "Can be recorded as the clinician of a session or the assessor of an assessment",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(fields=["mrn"], name="patient_mrn_unique"),
@@ -173,6 +222,16 @@ class Patient(models.Model):
             models.CheckConstraint(
                 condition=Q(is_archived=False) | Q(archived_at__isnull=False),
                 name="patient_archived_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(pregnancy_status="no") | Q(pregnancy_status_recorded_on__isnull=False),
+                name="patient_pregnancy_has_date",
+                violation_error_message="Record the day pregnancy status was asked about.",
+            ),
+            models.CheckConstraint(
+                condition=Q(on_anticoagulant=False) | ~Q(anticoagulant_agent=""),
+                name="patient_anticoagulant_has_agent",
+                violation_error_message="Name the anticoagulant or antiplatelet agent.",
             ),
         ]
         indexes = [
@@ -203,6 +262,14 @@ class Patient(models.Model):
             errors["isotretinoin_stopped_on"] = (
                 "The stop date cannot be in the future; tick 'currently taking' instead."
             )
+        if self.pregnancy_status_recorded_on and self.pregnancy_status_recorded_on > today:
+            errors["pregnancy_status_recorded_on"] = "This date cannot be in the future."
+        if self.pregnancy_status != PregnancyStatus.NO and not self.pregnancy_status_recorded_on:
+            errors["pregnancy_status_recorded_on"] = (
+                "Record the day pregnancy or breastfeeding was asked about."
+            )
+        if self.on_anticoagulant and not self.anticoagulant_agent.strip():
+            errors["anticoagulant_agent"] = "Name the anticoagulant or antiplatelet agent."
         if self.acne_onset_year and not 1900 <= self.acne_onset_year <= today.year:
             errors["acne_onset_year"] = f"Enter a year between 1900 and {today.year}."
         if self.mrn and not MRN_PATTERN.match(normalise_mrn(self.mrn)):

@@ -5,7 +5,7 @@ from django import forms
 from django.forms import inlineformset_factory
 from django.utils import timezone
 
-from patients.forms import assessors
+from patients.forms import CLINICIAN_PERMISSION, assessors
 from patients.models import FacialRegion, ScarAssessment
 from scheduling.models import Appointment
 from treatments.modalities import Modality
@@ -47,6 +47,7 @@ class SessionForm(forms.ModelForm):
             "anaesthesia",
             "anaesthesia_agent",
             "photos_taken",
+            "antiviral_prophylaxis",
             "aftercare_given",
             "notes",
             "next_session_due",
@@ -62,7 +63,7 @@ class SessionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.instance.patient = patient
         self.fields["performed_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
-        # Whoever may record assessments may log treatments: dermatologists and clinic admins.
+        # Only dermatologists are offered, and accepted, as the treating clinician.
         self.fields["clinician"].queryset = assessors()
         self.fields["clinician"].label_from_instance = lambda u: u.get_full_name() or u.username
         # The patient's visits from a week ago to today, newest first: usually today's.
@@ -86,7 +87,8 @@ class SessionForm(forms.ModelForm):
         if not self.instance.pk:
             # self.initial, not field.initial: the unsaved instance's empty values are in it.
             self.initial["performed_at"] = timezone.localtime().replace(second=0, microsecond=0)
-            self.initial["clinician"] = user.pk
+            if user.has_perm(CLINICIAN_PERMISSION):
+                self.initial["clinician"] = user.pk
             todays = [
                 a.pk
                 for a in self.fields["appointment"].queryset
@@ -214,6 +216,7 @@ class FillerForm(ProcedureForm):
             "lot_number",
             "expiry_date",
             "volume_ml",
+            "reconstitution_ml",
             "device",
             "gauge",
             "depth",

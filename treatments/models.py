@@ -17,7 +17,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.models import Archivable, ArchivableQuerySet
 from patients.models import FacialRegion, FitzpatrickType, Patient
-from treatments import safety
+from treatments import ranges, safety
 from treatments.modalities import IntervalKind, Modality
 
 
@@ -124,6 +124,12 @@ class TreatmentSession(Archivable):
         editable=False,
     )
     photos_taken = models.BooleanField(default=False)
+    antiviral_prophylaxis = models.BooleanField(
+        "Antiviral prophylaxis given",
+        default=False,
+        help_text="e.g. valaciclovir from the day before, for a patient with cold sores having "
+        "ablative laser or a medium or deep peel.",
+    )
     aftercare_given = models.TextField(
         blank=True, help_text="Advice and products given, e.g. bland emollient, SPF 50, no picking."
     )
@@ -246,7 +252,15 @@ class Procedure(models.Model):
 
     def planned(self) -> safety.PlannedProcedure:
         """The facts the safety rules need about this procedure."""
-        return safety.PlannedProcedure(modality=self.MODALITY, interval_kind=self.interval_kind())
+        return safety.PlannedProcedure(
+            modality=self.MODALITY, interval_kind=self.interval_kind(), regions=tuple(self.regions)
+        )
+
+    def prior(self, performed_on: dt.date) -> safety.PriorProcedure:
+        """This procedure as an earlier one, seen from a later session."""
+        return safety.PriorProcedure(
+            self.MODALITY, performed_on, self.interval_kind(), regions=tuple(self.regions)
+        )
 
     def summary(self) -> str:
         """Key parameters in one line, for timelines."""
@@ -274,7 +288,7 @@ class CrossProcedure(Procedure):
         "TCA concentration (%)",
         max_digits=4,
         decimal_places=1,
-        help_text="10-100 %; 65-100 % is usual for ice pick scars.",
+        help_text="50-100 %; 65-100 % is usual for ice pick scars.",
     )
     applicator = models.CharField(max_length=20, choices=CrossApplicator.choices)
     frost_reached = models.BooleanField("Frost reached", default=False)
@@ -282,7 +296,14 @@ class CrossProcedure(Procedure):
 
     class Meta:
         verbose_name = "CROSS procedure"
-        constraints = [_range("tca_concentration_percent", 10, 100, "cross_tca_10_to_100")]
+        constraints = [
+            _range(
+                "tca_concentration_percent",
+                ranges.CROSS_TCA.low,
+                ranges.CROSS_TCA.high,
+                "cross_tca_50_to_100",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"CROSS TCA {self.tca_concentration_percent} %"
@@ -292,6 +313,7 @@ class CrossProcedure(Procedure):
             modality=self.MODALITY,
             interval_kind=IntervalKind.CROSS,
             tca_percent=self.tca_concentration_percent,
+            regions=tuple(self.regions),
         )
 
     def summary(self) -> str:
@@ -306,12 +328,22 @@ class LaserType(models.TextChoices):
     FRACTIONAL_CO2 = "fractional_co2", "Fractional CO2 (10,600 nm)"
     FRACTIONAL_ERYAG = "fractional_eryag", "Fractional Er:YAG (2,940 nm)"
     FULLY_ABLATIVE = "fully_ablative", "Fully ablative resurfacing (CO2 / Er:YAG)"
-    NON_ABLATIVE_FRACTIONAL = "non_ablative_fractional", "Non-ablative fractional (1,540/1,550 nm)"
-    PICOSECOND = "picosecond", "Picosecond (755/1,064/532 nm)"
+    NON_ABLATIVE_FRACTIONAL = (
+        "non_ablative_fractional",
+        "Non-ablative fractional (1,540/1,550/1,927 nm)",
+    )
+    PICOSECOND = "picosecond", "Picosecond (532/755/1,064 nm)"
     OTHER = "other", "Other"
 
 
 ABLATIVE_LASERS = {LaserType.FRACTIONAL_CO2, LaserType.FRACTIONAL_ERYAG, LaserType.FULLY_ABLATIVE}
+
+
+def _laser_wavelength_matches_type() -> Q:
+    condition = ~Q(laser_type__in=list(ranges.LASER_WAVELENGTHS_NM))
+    for laser_type, wavelengths in ranges.LASER_WAVELENGTHS_NM.items():
+        condition |= Q(laser_type=laser_type, wavelength_nm__in=list(wavelengths))
+    return condition
 
 
 class Cooling(models.TextChoices):
@@ -354,6 +386,11 @@ class LaserProcedure(Procedure):
         verbose_name = "laser procedure"
         constraints = [
             _range("wavelength_nm", 190, 11000, "laser_wavelength_190_to_11000"),
+            models.CheckConstraint(
+                condition=_laser_wavelength_matches_type(),
+                name="laser_wavelength_matches_type",
+                violation_error_message="The wavelength does not match the laser type.",
+            ),
             _positive("pulse_energy_mj", 1000, "laser_energy_positive", nullable=True),
             _positive("fluence_j_cm2", 500, "laser_fluence_positive", nullable=True),
             _positive("density_percent", 100, "laser_density_above_0_to_100", nullable=True),
@@ -363,6 +400,16 @@ class LaserProcedure(Procedure):
 
     def __str__(self) -> str:
         return f"{self.get_laser_type_display()} laser"
+
+    def clean(self) -> None:
+        expected = ranges.LASER_WAVELENGTHS_NM.get(self.laser_type)
+        if expected and self.wavelength_nm is not None and self.wavelength_nm not in expected:
+            raise ValidationError(
+                {
+                    "wavelength_nm": f"A {self.get_laser_type_display().split(' (')[0].lower()} "
+                    f"laser emits {ranges.wavelengths_text(expected)}."
+                }
+            )
 
     @property
     def is_ablative(self) -> bool:
@@ -378,6 +425,7 @@ class LaserProcedure(Procedure):
             is_ablative_laser=self.is_ablative,
             is_fully_ablative_laser=self.laser_type == LaserType.FULLY_ABLATIVE,
             laser_density_percent=self.density_percent,
+            regions=tuple(self.regions),
         )
 
     def summary(self) -> str:
@@ -436,6 +484,23 @@ class PunchProcedure(Procedure):
         if errors:
             raise ValidationError(errors)
 
+    def planned(self) -> safety.PlannedProcedure:
+        return safety.PlannedProcedure(
+            modality=self.MODALITY,
+            interval_kind=IntervalKind.PUNCH,
+            punch_technique=self.technique,
+            regions=tuple(self.regions),
+        )
+
+    def prior(self, performed_on: dt.date) -> safety.PriorProcedure:
+        return safety.PriorProcedure(
+            self.MODALITY,
+            performed_on,
+            IntervalKind.PUNCH,
+            punch_technique=self.technique,
+            regions=tuple(self.regions),
+        )
+
     def summary(self) -> str:
         parts = [self.get_technique_display(), f"{num(self.punch_diameter_mm)} mm"]
         if self.scars_treated:
@@ -451,6 +516,8 @@ class SubcisionInstrument(models.TextChoices):
     NOKOR = "nokor", "Nokor needle"
     NEEDLE = "needle", "Hypodermic needle"
     CANNULA = "cannula", "Blunt cannula"
+    WIRE = "wire", "Subcision wire"
+    BLADE = "blade", "Blade"
 
 
 class SubcisionProcedure(Procedure):
@@ -522,6 +589,14 @@ class FillerProcedure(Procedure):
         help_text="Volume injected in the regions listed; add one filler row per region to record "
         "volumes separately.",
     )
+    reconstitution_ml = models.DecimalField(
+        "Reconstitution volume (mL)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Poly-L-lactic acid: sterile water added per vial, usually 8-16 mL.",
+    )
     device = models.CharField(max_length=10, choices=InjectionDevice.choices)
     gauge = models.PositiveSmallIntegerField("Gauge (G)", null=True, blank=True)
     depth = models.CharField(max_length=20, choices=InjectionDepth.choices)
@@ -535,10 +610,27 @@ class FillerProcedure(Procedure):
             models.CheckConstraint(condition=~Q(product=""), name="filler_product_required"),
             models.CheckConstraint(condition=~Q(lot_number=""), name="filler_lot_required"),
             _range("gauge", 14, 34, "filler_gauge_14_to_34", nullable=True),
+            _range(
+                "reconstitution_ml",
+                *ranges.PLLA_RECONSTITUTION_ML,
+                "filler_reconstitution_1_to_20_ml",
+                nullable=True,
+            ),
+            models.CheckConstraint(
+                condition=~Q(material="plla") | Q(reconstitution_ml__isnull=False),
+                name="filler_plla_has_reconstitution",
+                violation_error_message="Record the PLLA reconstitution volume.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.product} lot {self.lot_number}"
+
+    def clean(self) -> None:
+        if self.material == FillerMaterial.PLLA and self.reconstitution_ml is None:
+            raise ValidationError(
+                {"reconstitution_ml": "Record the volume the PLLA was reconstituted with."}
+            )
 
     def planned(self) -> safety.PlannedProcedure:
         return safety.PlannedProcedure(
@@ -548,12 +640,19 @@ class FillerProcedure(Procedure):
             filler_product=self.product,
             filler_lot_number=self.lot_number,
             filler_expiry=self.expiry_date,
+            regions=tuple(self.regions),
         )
 
     def summary(self) -> str:
         return (
             f"{self.product} ({self.get_material_display()}), lot {self.lot_number}, "
-            f"{num(self.volume_ml)} mL, {self.get_device_display().lower()}"
+            f"{num(self.volume_ml)} mL"
+            + (
+                f" (reconstituted in {num(self.reconstitution_ml)} mL)"
+                if self.reconstitution_ml is not None
+                else ""
+            )
+            + f", {self.get_device_display().lower()}"
             + (f" {self.gauge} G" if self.gauge else "")
             + f", {self.get_depth_display().lower()}"
         )
@@ -576,7 +675,21 @@ class FrostLevel(models.IntegerChoices):
     III = 3, "III: solid white, no pink"
 
 
-MEDIUM_DEPTH_TCA_PERCENT = Decimal(30)
+def _peel_concentration_fits_agent() -> Q:
+    # Jessner's is a fixed formula recorded by coats; every other agent has its own range.
+    condition = Q(agent=ranges.JESSNER, concentration_percent__isnull=True, coats__isnull=False)
+    for agent, span in ranges.PEEL_CONCENTRATION.items():
+        # isnull=False spelt out: a NULL comparison would pass a CHECK.
+        within = Q(
+            agent=agent,
+            concentration_percent__isnull=False,
+            concentration_percent__gte=span.low,
+            concentration_percent__lte=span.high,
+        )
+        if agent == "combination":
+            within |= Q(agent=agent, concentration_percent__isnull=True)
+        condition |= within
+    return condition
 
 
 class PeelProcedure(Procedure):
@@ -585,9 +698,17 @@ class PeelProcedure(Procedure):
     session = _session_fk(Modality.PEEL)
     agent = models.CharField(max_length=20, choices=PeelAgent.choices)
     concentration_percent = models.DecimalField(
-        "Concentration (%)", max_digits=4, decimal_places=1, null=True, blank=True
+        "Concentration (%)",
+        max_digits=4,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text="Glycolic 20-70 %, lactic 10-92 %, salicylic 20-30 %, pyruvic 40-70 %, TCA "
+        "10-70 %; none for Jessner's (a fixed formula); for Jessner's + TCA, the TCA strength.",
     )
-    coats = models.PositiveSmallIntegerField(null=True, blank=True, help_text="e.g. Jessner 1-3")
+    coats = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Jessner's: 1-3 coats (required)."
+    )
     contact_time_minutes = models.DecimalField(
         "Contact time (min)", max_digits=4, decimal_places=1, null=True, blank=True
     )
@@ -598,8 +719,10 @@ class PeelProcedure(Procedure):
     class Meta:
         verbose_name = "chemical peel"
         constraints = [
-            _positive(
-                "concentration_percent", 100, "peel_concentration_above_0_to_100", nullable=True
+            models.CheckConstraint(
+                condition=_peel_concentration_fits_agent(),
+                name="peel_concentration_fits_agent",
+                violation_error_message="The concentration is outside this agent's range.",
             ),
             _range("coats", 1, 10, "peel_coats_1_to_10", nullable=True),
             _range("contact_time_minutes", 0, 60, "peel_contact_0_to_60_min", nullable=True),
@@ -610,16 +733,52 @@ class PeelProcedure(Procedure):
         return f"{self.get_agent_display()} peel"
 
     def clean(self) -> None:
-        if self.agent == PeelAgent.TCA and self.concentration_percent is None:
-            raise ValidationError({"concentration_percent": "Record the TCA concentration."})
+        concentration = self.concentration_percent
+        if self.agent == PeelAgent.JESSNER:
+            errors = {}
+            if concentration is not None:
+                errors["concentration_percent"] = (
+                    "Jessner's solution is a fixed formula (resorcinol, salicylic and lactic acid "
+                    "14 % each): leave the concentration blank and record the coats."
+                )
+            if self.coats is None:
+                errors["coats"] = "Record the number of coats of Jessner's solution."
+            if errors:
+                raise ValidationError(errors)
+            return
+        span = ranges.PEEL_CONCENTRATION.get(self.agent)
+        if span is None:
+            return
+        if concentration is None:
+            if self.agent != PeelAgent.COMBINATION:
+                raise ValidationError(
+                    {"concentration_percent": f"Record the {self.get_agent_display()} strength."}
+                )
+        elif concentration not in span:
+            raise ValidationError(
+                {
+                    "concentration_percent": f"{self.get_agent_display()} peels are "
+                    f"{span.text}; enter a value in that range."
+                }
+            )
+
+    @property
+    def depth(self) -> safety.PeelDepth:
+        # TCA 30-50 % or a Jessner's + TCA combination reaches the papillary dermis; above 50 %
+        # the reticular dermis.
+        tca = self.concentration_percent
+        if self.agent == PeelAgent.TCA and tca is not None:
+            if tca >= ranges.TCA_PEEL_DEEP_FROM:
+                return safety.PeelDepth.DEEP
+            if tca >= ranges.TCA_PEEL_MEDIUM_FROM:
+                return safety.PeelDepth.MEDIUM
+        if self.agent == PeelAgent.COMBINATION:
+            return safety.PeelDepth.MEDIUM
+        return safety.PeelDepth.SUPERFICIAL
 
     @property
     def is_medium_depth(self) -> bool:
-        # TCA 30-50 % or a Jessner's + TCA combination reaches the papillary dermis.
-        if self.agent == PeelAgent.COMBINATION:
-            return True
-        tca = self.concentration_percent
-        return self.agent == PeelAgent.TCA and tca is not None and tca >= MEDIUM_DEPTH_TCA_PERCENT
+        return self.depth != safety.PeelDepth.SUPERFICIAL
 
     def interval_kind(self) -> IntervalKind:
         return IntervalKind.PEEL_MEDIUM if self.is_medium_depth else IntervalKind.PEEL_SUPERFICIAL
@@ -629,7 +788,9 @@ class PeelProcedure(Procedure):
             modality=self.MODALITY,
             interval_kind=self.interval_kind(),
             tca_percent=self.concentration_percent if self.agent == PeelAgent.TCA else None,
-            is_medium_depth_peel=self.is_medium_depth,
+            peel_agent=self.agent,
+            peel_depth=self.depth,
+            regions=tuple(self.regions),
         )
 
     def summary(self) -> str:
@@ -786,25 +947,45 @@ class SkinTest(models.Model):
         max_length=20, choices=FillerMaterial.choices, default=FillerMaterial.PMMA_COLLAGEN
     )
     tested_on = models.DateField("Test placed on")
-    read_on = models.DateField("Result read on")
-    result = models.CharField(max_length=10, choices=SkinTestResult.choices)
+    read_on = models.DateField(
+        "Result read on", null=True, blank=True, help_text="Leave blank until the test is read."
+    )
+    result = models.CharField(
+        max_length=10, choices=SkinTestResult.choices, blank=True, help_text="Once read."
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     history = HistoricalRecords()
 
     class Meta:
-        ordering = ["-read_on", "pk"]
+        ordering = ["-tested_on", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(read_on__gte=F("tested_on")),
+                condition=Q(read_on__isnull=True) | Q(read_on__gte=F("tested_on")),
                 name="skintest_read_after_placed",
                 violation_error_message="A skin test is read after it is placed.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(read_on__isnull=True, result="")
+                | (Q(read_on__isnull=False) & ~Q(result="")),
+                name="skintest_result_with_reading",
+                violation_error_message="Record the reading date and the result together.",
+            ),
         ]
 
     def __str__(self) -> str:
+        if self.read_on is None:
+            return f"{self.product} skin test placed {self.tested_on}: awaiting reading"
         return f"{self.product} skin test {self.read_on}: {self.get_result_display().lower()}"
+
+    def clean(self) -> None:
+        if (self.read_on is None) != (not self.result):
+            field = "result" if self.read_on else "read_on"
+            raise ValidationError({field: "Record the reading date and the result together."})
+
+    def fact(self) -> safety.SkinTestFact:
+        return safety.SkinTestFact(self.tested_on, self.read_on, self.result or None)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -17,7 +17,6 @@ from treatments.models import (
     Procedure,
     SessionWarning,
     SkinTest,
-    SkinTestResult,
     TopicalRegimen,
     TreatmentSession,
 )
@@ -38,6 +37,17 @@ class HardStopped(Exception):
 
 
 def patient_facts(patient: Patient, *, on: dt.date) -> safety.PatientFacts:
+    """What the safety rules need to know of the patient on the day of the session."""
+    # Tests placed by that day, oldest first, so the rules can take the most recent; a reading
+    # recorded after the session's day is not known on that day.
+    skin_tests = [
+        test.fact()
+        if test.read_on is None or test.read_on <= on
+        else safety.SkinTestFact(test.tested_on)
+        for test in patient.skin_tests.filter(
+            material=safety.PMMA_COLLAGEN, tested_on__lte=on
+        ).order_by("tested_on", "pk")
+    ]
     return safety.PatientFacts(
         fitzpatrick_type=patient.fitzpatrick_type,
         active_acne=patient.active_acne,
@@ -46,9 +56,13 @@ def patient_facts(patient: Patient, *, on: dt.date) -> safety.PatientFacts:
         has_clinical_photo_consent=patient.photo_consents.in_force(
             ConsentUse.CLINICAL, on=on
         ).exists(),
-        has_negative_pmma_skin_test=patient.skin_tests.filter(
-            material=safety.PMMA_COLLAGEN, result=SkinTestResult.NEGATIVE, read_on__lte=on
-        ).exists(),
+        date_of_birth=patient.date_of_birth,
+        pregnancy_status=patient.pregnancy_status,
+        on_anticoagulant=patient.on_anticoagulant,
+        anticoagulant_agent=patient.anticoagulant_agent,
+        keloid_history=patient.keloid_history,
+        herpes_labialis_history=patient.herpes_labialis_history,
+        pmma_skin_tests=tuple(skin_tests),
     )
 
 
@@ -63,10 +77,7 @@ def prior_procedures(
         ).select_related("session")
         if exclude_session is not None and exclude_session.pk:
             rows = rows.exclude(session=exclude_session)
-        prior += [
-            safety.PriorProcedure(model.MODALITY, row.session.performed_on, row.interval_kind())
-            for row in rows
-        ]
+        prior += [row.prior(row.session.performed_on) for row in rows]
     return prior
 
 
@@ -83,6 +94,7 @@ def session_check(
         performed_on=on,
         prior=prior_procedures(session.patient, exclude_session=session),
         photos_taken=session.photos_taken,
+        antiviral_prophylaxis=session.antiviral_prophylaxis,
     )
     return warnings, safety.hard_stops(patient=facts, procedures=planned, performed_on=on)
 

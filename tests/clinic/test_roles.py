@@ -56,7 +56,11 @@ EXPECTED = {
     Role.DERMATOLOGIST: DEMOGRAPHICS
     | CLINICAL_RECORDS
     | CALENDAR_VIEW
-    | {"patients.view_clinical_details", "scheduling.progress_own_appointment"},
+    | {
+        "patients.view_clinical_details",
+        "scheduling.progress_own_appointment",
+        "patients.act_as_clinician",
+    },
     Role.FRONT_DESK: DEMOGRAPHICS | FRONT_DESK_CALENDAR,
     Role.CLINIC_ADMIN: DEMOGRAPHICS
     | CLINICAL_RECORDS

@@ -166,12 +166,18 @@ class DbCase:
     field: str
     value: Any  # or a function of the saved row, for dates relative to another column
     label: str = ""
+    also: dict[str, Any] | None = None  # other columns the case sets, e.g. the peel's agent
 
     def value_for(self, row: models.Model) -> Any:
         return self.value(row) if callable(self.value) else self.value
 
+    def values_for(self, row: models.Model) -> dict[str, Any]:
+        return (self.also or {}) | {self.field: self.value_for(row)}
+
     def param(self, *marks) -> Any:
         label = self.label or f"{self.field}={self.value}"
+        if self.also:
+            label = f"{','.join(f'{k}={v}' for k, v in self.also.items())},{label}"
         return pytest.param(self, id=f"{self.constraint}:{label}", marks=marks)
 
 
@@ -179,16 +185,81 @@ def D(text: str) -> decimal.Decimal:  # short, so the tables read like literals
     return decimal.Decimal(text)
 
 
+OTHER = {"laser_type": "other"}
+PLLA = {"material": "plla"}
+# A wavelength the laser type cannot emit, and each one it can (treatments/ranges.py).
+WRONG_WAVELENGTHS = [
+    ({"laser_type": "fractional_co2"}, 2940),
+    ({"laser_type": "fractional_eryag"}, 10600),
+    ({"laser_type": "fully_ablative"}, 1550),
+    ({"laser_type": "non_ablative_fractional"}, 1064),
+    ({"laser_type": "picosecond"}, 1550),
+]
+RIGHT_WAVELENGTHS = [
+    ({"laser_type": kind}, nm)
+    for kind, wavelengths in {
+        "fractional_co2": (10600,),
+        "fractional_eryag": (2940,),
+        "fully_ablative": (10600, 2940),
+        "non_ablative_fractional": (1540, 1550, 1927),
+        "picosecond": (532, 755, 1064),
+        "other": (1320,),
+    }.items()
+    for nm in wavelengths
+]
+# Each agent's range ends (treatments/ranges.py), just outside and just inside.
+PEEL_OUTSIDE = [
+    ({"agent": "glycolic"}, D("19.9")),
+    ({"agent": "glycolic"}, D("70.1")),
+    ({"agent": "glycolic"}, None),
+    ({"agent": "lactic"}, D("9.9")),
+    ({"agent": "lactic"}, D("92.1")),
+    ({"agent": "salicylic"}, D("19.9")),
+    ({"agent": "salicylic"}, D("30.1")),
+    ({"agent": "pyruvic"}, D("39.9")),
+    ({"agent": "pyruvic"}, D("70.1")),
+    ({"agent": "tca"}, D("9.9")),
+    ({"agent": "tca"}, D("70.1")),
+    ({"agent": "tca"}, None),
+    ({"agent": "combination"}, D("9.9")),
+    ({"agent": "combination"}, D("50.1")),
+    ({"agent": "jessner", "coats": 2}, D("14")),
+    ({"agent": "jessner", "coats": None}, None),
+]
+PEEL_INSIDE = [
+    ({"agent": "glycolic"}, D("20")),
+    ({"agent": "glycolic"}, D("70")),
+    ({"agent": "lactic"}, D("10")),
+    ({"agent": "lactic"}, D("92")),
+    ({"agent": "salicylic"}, D("20")),
+    ({"agent": "salicylic"}, D("30")),
+    ({"agent": "pyruvic"}, D("40")),
+    ({"agent": "pyruvic"}, D("70")),
+    ({"agent": "tca"}, D("10")),
+    ({"agent": "tca"}, D("70")),
+    ({"agent": "combination"}, D("10")),
+    ({"agent": "combination"}, D("50")),
+    ({"agent": "combination"}, None),
+    ({"agent": "jessner", "coats": 1}, None),
+]
+
 REFUSED_BY_DATABASE = [
     DbCase(ClinicalPhoto, "photo_has_dimensions", "width", 0),
     DbCase(ClinicalPhoto, "photo_close_up_has_region", "view", "close_up", "close-up, no region"),
     DbCase(TreatmentSession, "session_consent_confirmed", "consent_confirmed", False),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 0),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 7),
-    DbCase(CrossProcedure, "cross_tca_10_to_100", "tca_concentration_percent", D("9.9")),
-    DbCase(CrossProcedure, "cross_tca_10_to_100", "tca_concentration_percent", D("100.1")),
-    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 189),
-    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 11001),
+    DbCase(CrossProcedure, "cross_tca_50_to_100", "tca_concentration_percent", D("49.9")),
+    DbCase(CrossProcedure, "cross_tca_50_to_100", "tca_concentration_percent", D("100.1")),
+    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 189, also=OTHER),
+    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 11001, also=OTHER),
+    *(
+        DbCase(LaserProcedure, "laser_wavelength_matches_type", "wavelength_nm", nm, also=kind)
+        for kind, nm in WRONG_WAVELENGTHS
+    ),
+    DbCase(FillerProcedure, "filler_reconstitution_1_to_20_ml", "reconstitution_ml", D("0.9")),
+    DbCase(FillerProcedure, "filler_reconstitution_1_to_20_ml", "reconstitution_ml", D("20.1")),
+    DbCase(FillerProcedure, "filler_plla_has_reconstitution", "reconstitution_ml", None, also=PLLA),
     DbCase(LaserProcedure, "laser_energy_positive", "pulse_energy_mj", D("0")),
     DbCase(LaserProcedure, "laser_energy_positive", "pulse_energy_mj", D("1000.1")),
     DbCase(LaserProcedure, "laser_fluence_positive", "fluence_j_cm2", D("0")),
@@ -209,8 +280,10 @@ REFUSED_BY_DATABASE = [
     DbCase(FillerProcedure, "filler_lot_required", "lot_number", "", label="blank lot"),
     DbCase(FillerProcedure, "filler_gauge_14_to_34", "gauge", 13),
     DbCase(FillerProcedure, "filler_gauge_14_to_34", "gauge", 35),
-    DbCase(PeelProcedure, "peel_concentration_above_0_to_100", "concentration_percent", D("0")),
-    DbCase(PeelProcedure, "peel_concentration_above_0_to_100", "concentration_percent", D("100.1")),
+    *(
+        DbCase(PeelProcedure, "peel_concentration_fits_agent", "concentration_percent", v, also=a)
+        for a, v in PEEL_OUTSIDE
+    ),
     DbCase(PeelProcedure, "peel_coats_1_to_10", "coats", 0),
     DbCase(PeelProcedure, "peel_coats_1_to_10", "coats", 11),
     DbCase(PeelProcedure, "peel_contact_0_to_60_min", "contact_time_minutes", D("-0.1")),
@@ -233,6 +306,8 @@ REFUSED_BY_DATABASE = [
         lambda row: row.tested_on - DAY,
         label="read_on=tested_on-1d",
     ),
+    DbCase(SkinTest, "skintest_result_with_reading", "read_on", None, label="result, no reading"),
+    DbCase(SkinTest, "skintest_result_with_reading", "result", "", label="reading, no result"),
     DbCase(
         AdverseEvent,
         "adverse_event_resolved_after_onset",
@@ -249,10 +324,20 @@ ACCEPTED_BY_DATABASE = [
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 1),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", 6),
     DbCase(TreatmentSession, "session_fitzpatrick_i_to_vi", "fitzpatrick_type", None),
-    DbCase(CrossProcedure, "cross_tca_10_to_100", "tca_concentration_percent", D("10")),
-    DbCase(CrossProcedure, "cross_tca_10_to_100", "tca_concentration_percent", D("100")),
-    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 190),
-    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 11000),
+    DbCase(CrossProcedure, "cross_tca_50_to_100", "tca_concentration_percent", D("50")),
+    DbCase(CrossProcedure, "cross_tca_50_to_100", "tca_concentration_percent", D("100")),
+    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 190, also=OTHER),
+    DbCase(LaserProcedure, "laser_wavelength_190_to_11000", "wavelength_nm", 11000, also=OTHER),
+    *(
+        DbCase(LaserProcedure, "laser_wavelength_matches_type", "wavelength_nm", nm, also=kind)
+        for kind, nm in RIGHT_WAVELENGTHS
+    ),
+    DbCase(FillerProcedure, "filler_reconstitution_1_to_20_ml", "reconstitution_ml", D("1")),
+    DbCase(FillerProcedure, "filler_reconstitution_1_to_20_ml", "reconstitution_ml", D("20")),
+    DbCase(FillerProcedure, "filler_reconstitution_1_to_20_ml", "reconstitution_ml", None),
+    DbCase(
+        FillerProcedure, "filler_plla_has_reconstitution", "reconstitution_ml", D("8"), also=PLLA
+    ),
     DbCase(LaserProcedure, "laser_energy_positive", "pulse_energy_mj", D("0.1")),
     DbCase(LaserProcedure, "laser_energy_positive", "pulse_energy_mj", D("1000")),
     DbCase(LaserProcedure, "laser_energy_positive", "pulse_energy_mj", None),
@@ -279,9 +364,10 @@ ACCEPTED_BY_DATABASE = [
     DbCase(FillerProcedure, "filler_gauge_14_to_34", "gauge", 14),
     DbCase(FillerProcedure, "filler_gauge_14_to_34", "gauge", 34),
     DbCase(FillerProcedure, "filler_gauge_14_to_34", "gauge", None),
-    DbCase(PeelProcedure, "peel_concentration_above_0_to_100", "concentration_percent", D("0.1")),
-    DbCase(PeelProcedure, "peel_concentration_above_0_to_100", "concentration_percent", D("100")),
-    DbCase(PeelProcedure, "peel_concentration_above_0_to_100", "concentration_percent", None),
+    *(
+        DbCase(PeelProcedure, "peel_concentration_fits_agent", "concentration_percent", v, also=a)
+        for a, v in PEEL_INSIDE
+    ),
     DbCase(PeelProcedure, "peel_coats_1_to_10", "coats", 1),
     DbCase(PeelProcedure, "peel_coats_1_to_10", "coats", 10),
     DbCase(PeelProcedure, "peel_coats_1_to_10", "coats", None),
@@ -306,6 +392,14 @@ ACCEPTED_BY_DATABASE = [
         "read_on",
         lambda row: row.tested_on,
         label="read_on=tested_on",
+    ),
+    DbCase(
+        SkinTest,
+        "skintest_result_with_reading",
+        "read_on",
+        None,
+        also={"result": ""},
+        label="placed, not read yet",
     ),
     DbCase(AdverseEvent, "adverse_event_resolved_after_onset", "resolved_on", None),
     DbCase(
@@ -332,7 +426,7 @@ def test_database_refuses_value_outside_the_range(case: DbCase):
     before = getattr(row, case.field)
 
     with pytest.raises(IntegrityError, match=case.constraint), transaction.atomic():
-        case.model.objects.filter(pk=row.pk).update(**{case.field: case.value_for(row)})
+        case.model.objects.filter(pk=row.pk).update(**case.values_for(row))
 
     row.refresh_from_db()
     assert getattr(row, case.field) == before
@@ -351,7 +445,7 @@ def test_database_accepts_boundary_value(case: DbCase):
     value = case.value_for(row)
 
     with transaction.atomic():
-        updated = case.model.objects.filter(pk=row.pk).update(**{case.field: value})
+        updated = case.model.objects.filter(pk=row.pk).update(**case.values_for(row))
 
     assert updated == 1
     row.refresh_from_db()
@@ -365,7 +459,7 @@ def test_every_check_constraint_is_tested_on_both_sides():
         for constraint in model._meta.constraints
         if isinstance(constraint, models.CheckConstraint)
     }
-    assert len(declared) == 25
+    assert len(declared) == 29
     assert {c.constraint for c in REFUSED_BY_DATABASE} == declared
     assert {c.constraint for c in ACCEPTED_BY_DATABASE} == declared
 
@@ -559,10 +653,43 @@ def _test_day(session):
 
 
 INVALID_FORMS = [
-    out_of_range(CrossForm, "tca_concentration_percent", "9.9", "cross_tca_10_to_100"),
-    out_of_range(CrossForm, "tca_concentration_percent", "100.1", "cross_tca_10_to_100"),
-    out_of_range(LaserForm, "wavelength_nm", "189", "laser_wavelength_190_to_11000"),
-    out_of_range(LaserForm, "wavelength_nm", "11001", "laser_wavelength_190_to_11000"),
+    out_of_range(CrossForm, "tca_concentration_percent", "49.9", "cross_tca_50_to_100"),
+    out_of_range(CrossForm, "tca_concentration_percent", "100.1", "cross_tca_50_to_100"),
+    FormCase(
+        LaserForm,
+        "other laser at 189 nm",
+        {"laser_type": "other", "wavelength_nm": "189"},
+        field="wavelength_nm",
+        non_field_message="laser_wavelength_190_to_11000",
+    ),
+    FormCase(
+        LaserForm,
+        "other laser at 11001 nm",
+        {"laser_type": "other", "wavelength_nm": "11001"},
+        field="wavelength_nm",
+        non_field_message="laser_wavelength_190_to_11000",
+    ),
+    broken_rule(
+        LaserForm,
+        "fractional CO2 at 2940 nm",
+        {"wavelength_nm": "2940"},
+        "wavelength_nm",
+        "A fractional co2 laser emits 10,600 nm.",
+    ),
+    broken_rule(
+        LaserForm,
+        "non-ablative fractional at 1064 nm",
+        {"laser_type": "non_ablative_fractional", "wavelength_nm": "1064"},
+        "wavelength_nm",
+        "emits 1,540, 1,550 or 1,927 nm.",
+    ),
+    broken_rule(
+        LaserForm,
+        "picosecond at 1550 nm",
+        {"laser_type": "picosecond", "wavelength_nm": "1550"},
+        "wavelength_nm",
+        "emits 532, 755 or 1,064 nm.",
+    ),
     out_of_range(LaserForm, "pulse_energy_mj", "0", "laser_energy_positive"),
     out_of_range(LaserForm, "pulse_energy_mj", "1000.1", "laser_energy_positive"),
     out_of_range(LaserForm, "fluence_j_cm2", "0", "laser_fluence_positive"),
@@ -598,8 +725,51 @@ INVALID_FORMS = [
     broken_rule(FillerForm, "blank lot", {"lot_number": ""}, "lot_number", "required"),
     out_of_range(FillerForm, "gauge", "13", "filler_gauge_14_to_34"),
     out_of_range(FillerForm, "gauge", "35", "filler_gauge_14_to_34"),
-    out_of_range(PeelForm, "concentration_percent", "0", "peel_concentration_above_0_to_100"),
-    out_of_range(PeelForm, "concentration_percent", "100.1", "peel_concentration_above_0_to_100"),
+    *(
+        broken_rule(
+            PeelForm,
+            f"{agent} {value} %",
+            {"agent": agent, "concentration_percent": value},
+            "concentration_percent",
+            f"peels are {span}",
+        )
+        for agent, value, span in [
+            ("glycolic", "19.9", "20-70 %"),
+            ("glycolic", "70.1", "20-70 %"),
+            ("lactic", "9.9", "10-92 %"),
+            ("lactic", "92.1", "10-92 %"),
+            ("salicylic", "19.9", "20-30 %"),
+            ("salicylic", "30.1", "20-30 %"),
+            ("pyruvic", "39.9", "40-70 %"),
+            ("pyruvic", "70.1", "40-70 %"),
+            ("tca", "9.9", "10-70 %"),
+            ("tca", "70.1", "10-70 %"),
+            ("combination", "50.1", "10-50 %"),
+        ]
+    ),
+    broken_rule(
+        PeelForm,
+        "Jessner's with a concentration",
+        {"agent": "jessner", "concentration_percent": "14", "coats": "2"},
+        "concentration_percent",
+        "Jessner's solution is a fixed formula",
+    ),
+    broken_rule(
+        PeelForm,
+        "Jessner's without coats",
+        {"agent": "jessner", "concentration_percent": "", "coats": ""},
+        "coats",
+        "Record the number of coats",
+    ),
+    broken_rule(
+        FillerForm,
+        "PLLA without reconstitution volume",
+        {"material": "plla", "reconstitution_ml": ""},
+        "reconstitution_ml",
+        "reconstituted with",
+    ),
+    out_of_range(FillerForm, "reconstitution_ml", "0.9", "filler_reconstitution_1_to_20_ml"),
+    out_of_range(FillerForm, "reconstitution_ml", "20.1", "filler_reconstitution_1_to_20_ml"),
     out_of_range(PeelForm, "coats", "0", "peel_coats_1_to_10"),
     out_of_range(PeelForm, "coats", "11", "peel_coats_1_to_10"),
     out_of_range(PeelForm, "contact_time_minutes", "-0.1", "peel_contact_0_to_60_min"),
@@ -611,7 +781,7 @@ INVALID_FORMS = [
         "TCA without concentration",
         {"agent": "tca", "concentration_percent": ""},
         "concentration_percent",
-        "Record the TCA concentration.",
+        "Record the Trichloroacetic acid (TCA) strength.",
     ),
     FormCase(
         AdverseEventForm,
@@ -646,10 +816,18 @@ INVALID_FORMS = [
 ]
 
 VALID_FORMS = [
-    FormCase(CrossForm, "tca=10", {"tca_concentration_percent": "10"}),
+    FormCase(CrossForm, "tca=50", {"tca_concentration_percent": "50"}),
     FormCase(CrossForm, "tca=100", {"tca_concentration_percent": "100"}),
-    FormCase(LaserForm, "wavelength=190", {"wavelength_nm": "190"}),
-    FormCase(LaserForm, "wavelength=11000", {"wavelength_nm": "11000"}),
+    FormCase(LaserForm, "other laser 190 nm", {"laser_type": "other", "wavelength_nm": "190"}),
+    FormCase(LaserForm, "other laser 11000 nm", {"laser_type": "other", "wavelength_nm": "11000"}),
+    *(
+        FormCase(
+            LaserForm,
+            f"{kind['laser_type']} at {nm} nm",
+            {**kind, "wavelength_nm": str(nm)},
+        )
+        for kind, nm in RIGHT_WAVELENGTHS
+    ),
     FormCase(LaserForm, "energy=0.1", {"pulse_energy_mj": "0.1"}),
     FormCase(LaserForm, "energy=1000", {"pulse_energy_mj": "1000"}),
     FormCase(LaserForm, "energy blank", {"pulse_energy_mj": ""}),
@@ -680,8 +858,24 @@ VALID_FORMS = [
     FormCase(FillerForm, "volume=20", {"volume_ml": "20"}),
     FormCase(FillerForm, "gauge=14", {"gauge": "14"}),
     FormCase(FillerForm, "gauge=34", {"gauge": "34"}),
-    FormCase(PeelForm, "concentration=0.1", {"concentration_percent": "0.1"}),
-    FormCase(PeelForm, "concentration=100", {"concentration_percent": "100"}),
+    *(
+        FormCase(
+            PeelForm,
+            f"{a['agent']} {v} %",
+            {
+                **{k: "" if x is None else str(x) for k, x in a.items()},
+                "concentration_percent": "" if v is None else str(v),
+            },
+        )
+        for a, v in PEEL_INSIDE
+    ),
+    FormCase(
+        FillerForm,
+        "PLLA reconstituted in 8 mL",
+        {"material": "plla", "reconstitution_ml": "8"},
+    ),
+    FormCase(FillerForm, "reconstitution=1", {"material": "plla", "reconstitution_ml": "1"}),
+    FormCase(FillerForm, "reconstitution=20", {"material": "plla", "reconstitution_ml": "20"}),
     FormCase(PeelForm, "coats=1", {"coats": "1"}),
     FormCase(PeelForm, "coats=10", {"coats": "10"}),
     FormCase(PeelForm, "contact=0", {"contact_time_minutes": "0"}),

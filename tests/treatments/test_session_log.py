@@ -115,8 +115,8 @@ def test_hard_stop_blocks_the_whole_session(dermatologist, patient):
 def test_pmma_filler_is_allowed_after_a_negative_skin_test(dermatologist, patient):
     SkinTestFactory(
         patient=patient,
-        tested_on=dt.date.today() - dt.timedelta(days=40),
-        read_on=dt.date.today() - dt.timedelta(days=12),
+        tested_on=dt.date.today() - dt.timedelta(days=60),
+        read_on=dt.date.today() - dt.timedelta(days=28),  # read negative 4 weeks before
     )
     session = session_log(
         session=new_session(patient, dermatologist), procedures=[filler()], by=dermatologist
@@ -129,6 +129,7 @@ def test_an_invalid_procedure_rolls_back_the_session_and_earlier_procedures(derm
         session_log(
             session=new_session(patient, dermatologist),
             procedures=[subcision(), cross(tca_concentration_percent=Decimal(5))],
+            acknowledged=["cross_tca_low"],  # the low-strength warning, ticked
             by=dermatologist,
         )
     assert TreatmentSession.objects.count() == 0
