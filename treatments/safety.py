@@ -356,7 +356,7 @@ def pregnancy_or_breastfeeding(plan: SessionPlan) -> list[SafetyWarning]:
         SafetyWarning(
             "pregnancy",
             Severity.STRONG if strong else Severity.CAUTION,
-            f"Patient is {state}: {_listed(what)} is elective and usually deferred until after "
+            f"Patient is {state}: {_listed(what)}: elective, usually deferred until after "
             + ("pregnancy and breastfeeding." if status == PREGNANT else "breastfeeding.")
             + (
                 "" if strong else " Superficial glycolic or lactic peels are the lower-risk choice."
