@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 ISOTRETINOIN_CAUTION_MONTHS = 6
+# Pregnancy changes within months: an answer older than this is shown as needing asking again.
+PREGNANCY_STATUS_RECHECK_DAYS = 90
 
 
 class FlagLevel(StrEnum):
@@ -44,8 +46,62 @@ def safety_flags(
     isotretinoin_stopped_on: dt.date | None,
     allergies: str,
     has_clinical_photo_consent: bool,
+    pregnancy_status: str = "no",
+    pregnancy_status_recorded_on: dt.date | None = None,
+    on_anticoagulant: bool = False,
+    anticoagulant_agent: str = "",
+    keloid_history: bool = False,
+    herpes_labialis_history: bool = False,
 ) -> list[SafetyFlag]:
     flags: list[SafetyFlag] = []
+    if pregnancy_status in ("pregnant", "breastfeeding"):
+        asked = (
+            f" (recorded {pregnancy_status_recorded_on:%d %b %Y}"
+            + (
+                ": ask again"
+                if pregnancy_status_recorded_on
+                and (today - pregnancy_status_recorded_on).days > PREGNANCY_STATUS_RECHECK_DAYS
+                else ""
+            )
+            + ")"
+            if pregnancy_status_recorded_on
+            else ""
+        )
+        flags.append(
+            SafetyFlag(
+                "pregnancy",
+                FlagLevel.DANGER,
+                f"{pregnancy_status.capitalize()}{asked}: defer peels, CROSS and lasers; no "
+                "topical retinoids in pregnancy.",
+            )
+        )
+    if on_anticoagulant:
+        agent = anticoagulant_agent.strip() or "agent not named"
+        flags.append(
+            SafetyFlag(
+                "anticoagulant",
+                FlagLevel.WARNING,
+                f"Anticoagulant or antiplatelet ({agent}): bruising and haematoma after "
+                "subcision, punch surgery and fillers.",
+            )
+        )
+    if keloid_history:
+        flags.append(
+            SafetyFlag(
+                "keloid_history",
+                FlagLevel.WARNING,
+                "History of keloid or hypertrophic scarring: caution with punch excision, "
+                "ablative laser, deep peels and subcision.",
+            )
+        )
+    if herpes_labialis_history:
+        flags.append(
+            SafetyFlag(
+                "herpes_labialis",
+                FlagLevel.WARNING,
+                "Cold sores: antiviral prophylaxis before ablative laser and medium or deep peels.",
+            )
+        )
     if on_isotretinoin:
         flags.append(
             SafetyFlag(

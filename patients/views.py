@@ -65,6 +65,12 @@ def patient_detail(request, pk: int):
             isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
             allergies=patient.allergies,
             has_clinical_photo_consent=ConsentUse.CLINICAL in consents,
+            pregnancy_status=patient.pregnancy_status,
+            pregnancy_status_recorded_on=patient.pregnancy_status_recorded_on,
+            on_anticoagulant=patient.on_anticoagulant,
+            anticoagulant_agent=patient.anticoagulant_agent,
+            keloid_history=patient.keloid_history,
+            herpes_labialis_history=patient.herpes_labialis_history,
         )
     if request.user.has_perm("patients.view_scarassessment"):
         context.update(_assessment_context(patient))

@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from treatments.models import ClinicalPhoto, TopicalRegimen, TreatmentSession
+from treatments.models import ClinicalPhoto, SkinTest, TopicalRegimen, TreatmentSession
 
 
 def get_session_for_user(
@@ -23,6 +23,12 @@ def get_topical_for_user(user, pk: int, perm: str) -> TopicalRegimen:
     if not user.has_perm(perm):
         raise PermissionDenied
     return get_object_or_404(TopicalRegimen.objects.select_related("patient"), pk=pk)
+
+
+def get_skin_test_for_user(user, pk: int, perm: str) -> SkinTest:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(SkinTest.objects.select_related("patient"), pk=pk)
 
 
 def get_photo_for_user(user, pk: int, perm: str = "treatments.view_clinicalphoto") -> ClinicalPhoto:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from patients.forms import CLINICIAN_PERMISSION, assessors
 from patients.models import FacialRegion, ScarAssessment
 from scheduling.models import Appointment
+from treatments import safety
 from treatments.modalities import Modality
 from treatments.models import (
     LIMITS,
@@ -25,6 +26,7 @@ from treatments.models import (
     TopicalRegimen,
     TreatmentSession,
 )
+from treatments.services import patient_facts
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME_INPUT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -300,6 +302,11 @@ class AdverseEventForm(forms.ModelForm):
 
 
 class TopicalRegimenForm(forms.ModelForm):
+    acknowledge = forms.BooleanField(
+        label="I have discussed this warning with the patient and start the regimen anyway",
+        required=False,
+    )
+
     class Meta:
         model = TopicalRegimen
         fields = ["agent", "agent_detail", "strength_percent", "frequency", "started_on"]
@@ -308,10 +315,23 @@ class TopicalRegimenForm(forms.ModelForm):
     def __init__(self, *args, patient, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.patient = patient
+        self.patient = patient
         self.fields["started_on"].initial = timezone.localdate()
         apply_limits(self)
+        self.warnings: list = []
         self.helper = FormHelper()
         self.helper.form_tag = False
+
+    def clean(self):
+        cleaned = super().clean()
+        agent = cleaned.get("agent")
+        if agent:
+            self.warnings = safety.topical_warnings(
+                patient=patient_facts(self.patient, on=timezone.localdate()), agent=agent
+            )
+        if self.warnings and not cleaned.get("acknowledge"):
+            self.add_error("acknowledge", " ".join(w.message for w in self.warnings))
+        return cleaned
 
 
 class TopicalStopForm(forms.Form):
@@ -334,7 +354,30 @@ class SkinTestForm(forms.ModelForm):
         self.helper.form_tag = False
 
     def clean_read_on(self):
-        return _no_future(self.cleaned_data["read_on"], "The reading date")
+        return _no_future(self.cleaned_data.get("read_on"), "The reading date")
+
+    def clean_tested_on(self):
+        return _no_future(self.cleaned_data.get("tested_on"), "The placing date")
+
+
+class SkinTestReadingForm(forms.ModelForm):
+    """The reading of a test placed earlier: its date and result, together."""
+
+    class Meta:
+        model = SkinTest
+        fields = ["read_on", "result"]
+        widgets = {"read_on": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["read_on"].required = True
+        self.fields["result"].required = True
+        self.fields["read_on"].initial = timezone.localdate()
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+    def clean_read_on(self):
+        return _no_future(self.cleaned_data.get("read_on"), "The reading date")
 
 
 class ArchiveSessionForm(forms.Form):

@@ -914,6 +914,9 @@ class TopicalRegimen(models.Model):
     prescribed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    acknowledged_warning = models.TextField(
+        blank=True, editable=False, help_text="A safety warning the prescriber acknowledged."
+    )
     history = HistoricalRecords()
     objects = TopicalRegimenQuerySet.as_manager()
 

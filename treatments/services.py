@@ -198,8 +198,13 @@ def adverse_event_record(*, event: AdverseEvent, by) -> AdverseEvent:
 
 
 @transaction.atomic
-def topical_start(*, regimen: TopicalRegimen, by) -> TopicalRegimen:
+def topical_start(
+    *, regimen: TopicalRegimen, by, acknowledged: Sequence[safety.SafetyWarning] = ()
+) -> TopicalRegimen:
+    """Starts a topical; warnings the prescriber acknowledged are kept on the regimen."""
     regimen.prescribed_by = by
+    if acknowledged:
+        regimen.acknowledged_warning = " ".join(w.message for w in acknowledged)
     regimen.full_clean()
     regimen.save()
     return regimen

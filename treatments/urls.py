@@ -17,6 +17,7 @@ urlpatterns = [
     path("patients/<int:pk>/topicals/new/", views.topical_create, name="topical_create"),
     path("topicals/<int:pk>/stop/", views.topical_stop_view, name="topical_stop"),
     path("patients/<int:pk>/skin-tests/new/", views.skin_test_create, name="skin_test_create"),
+    path("skin-tests/<int:pk>/read/", views.skin_test_read, name="skin_test_read"),
     path("patients/<int:pk>/photos/new/", photo_views.photo_upload, name="photo_upload"),
     path("patients/<int:pk>/photos/compare/", photo_views.photo_compare, name="photo_compare"),
     path("photos/<int:pk>/", photo_views.photo_detail, name="photo_detail"),

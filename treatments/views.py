@@ -7,12 +7,13 @@ from django.views.decorators.http import require_POST
 from clinic.audit import access_record
 from patients.access import get_patient_for_user
 from patients.history import history_entries
-from treatments.access import get_session_for_user, get_topical_for_user
+from treatments.access import get_session_for_user, get_skin_test_for_user, get_topical_for_user
 from treatments.forms import (
     AdverseEventForm,
     ArchiveSessionForm,
     SessionForm,
     SkinTestForm,
+    SkinTestReadingForm,
     TopicalRegimenForm,
     TopicalStopForm,
     procedure_formsets,
@@ -144,7 +145,9 @@ def topical_create(request, pk: int):
     patient = get_patient_for_user(request.user, pk, perm="treatments.add_topicalregimen")
     form = TopicalRegimenForm(request.POST or None, patient=patient)
     if form.is_valid():
-        regimen = topical_start(regimen=form.save(commit=False), by=request.user)
+        regimen = topical_start(
+            regimen=form.save(commit=False), by=request.user, acknowledged=form.warnings
+        )
         messages.success(request, f"Started {regimen}.")
         return redirect("patients:detail", pk=patient.pk)
     context = {"form": form, "patient": patient, "title": "Start a topical regimen"}
@@ -164,6 +167,25 @@ def topical_stop_view(request, pk: int):
             messages.success(request, f"Stopped {regimen.get_agent_display().lower()}.")
             return redirect("patients:detail", pk=regimen.patient_id)
     context = {"form": form, "patient": regimen.patient, "title": f"Stop {regimen}"}
+    return render(request, "treatments/simple_form.html", context)
+
+
+@permission_required("treatments.change_skintest", raise_exception=True)
+def skin_test_read(request, pk: int):
+    test = get_skin_test_for_user(request.user, pk, perm="treatments.change_skintest")
+    if test.read_on is not None:
+        messages.info(request, "This skin test has been read already.")
+        return redirect("patients:detail", pk=test.patient_id)
+    form = SkinTestReadingForm(request.POST or None, instance=test)
+    if form.is_valid():
+        try:
+            skin_test_record(test=form.save(commit=False), by=request.user)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"Recorded the reading: {test}.")
+            return redirect("patients:detail", pk=test.patient_id)
+    context = {"form": form, "patient": test.patient, "title": f"Read the {test.product} skin test"}
     return render(request, "treatments/simple_form.html", context)
 
 

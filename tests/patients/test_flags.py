@@ -168,3 +168,51 @@ def test_missing_photo_consent_is_information_only():
 )
 def test_add_months(day, months, expected):
     assert add_months(day, months) == expected
+
+
+# Risk factors asked before procedures (issue: safety engine, second pass).
+@pytest.mark.parametrize(
+    ("changes", "expected"),
+    [
+        pytest.param(
+            {"pregnancy_status": "pregnant", "pregnancy_status_recorded_on": TODAY},
+            ["pregnancy"],
+            id="pregnant",
+        ),
+        pytest.param(
+            {"pregnancy_status": "breastfeeding", "pregnancy_status_recorded_on": TODAY},
+            ["pregnancy"],
+            id="breastfeeding",
+        ),
+        pytest.param(
+            {"pregnancy_status": "no", "pregnancy_status_recorded_on": TODAY}, [], id="no"
+        ),
+        pytest.param(
+            {"on_anticoagulant": True, "anticoagulant_agent": "apixaban"},
+            ["anticoagulant"],
+            id="anticoagulant",
+        ),
+        pytest.param({"keloid_history": True}, ["keloid_history"], id="keloid history"),
+        pytest.param({"herpes_labialis_history": True}, ["herpes_labialis"], id="cold sores"),
+    ],
+)
+def test_risk_factor_flags(changes, expected):
+    assert codes(**changes) == expected
+
+
+@pytest.mark.parametrize(
+    ("days_ago", "ask_again"), [(90, False), (91, True)], ids=["asked 90 days ago", "91 days ago"]
+)
+def test_an_old_pregnancy_answer_asks_to_be_checked_again(days_ago, ask_again):
+    [flag] = safety_flags(
+        **CALM,
+        pregnancy_status="pregnant",
+        pregnancy_status_recorded_on=TODAY - dt.timedelta(days=days_ago),
+    )
+    assert flag.level == FlagLevel.DANGER
+    assert ("ask again" in flag.message) == ask_again
+
+
+def test_anticoagulant_flag_names_the_agent():
+    [flag] = safety_flags(**CALM, on_anticoagulant=True, anticoagulant_agent="warfarin")
+    assert "(warfarin)" in flag.message

@@ -567,3 +567,43 @@ def test_a_withdrawn_consent_cannot_be_withdrawn_again(derm_client, patient, con
     assert again.status_code == 200
     consent.refresh_from_db()
     assert consent.withdrawn_on == first
+
+
+def test_risk_factors_are_the_dermatologists_only(derm_client, desk_client, dermatologist):
+    patient = PatientFactory(
+        pregnancy_status="pregnant",
+        pregnancy_status_recorded_on=dt.date.today(),
+        on_anticoagulant=True,
+        anticoagulant_agent="Apixaban-7",
+        herpes_labialis_history=True,
+    )
+    patient.keloid_history = True
+    patient.updated_by = dermatologist
+    patient.save()
+    for url in (f"/patients/{patient.pk}/", f"/patients/{patient.pk}/edit/",
+                f"/patients/{patient.pk}/history/"):  # fmt: skip
+        desk = desk_client.get(url).content.decode()
+        assert "Apixaban-7" not in desk, url
+        assert "Pregnant" not in desk and "Cold sores" not in desk, url
+    chart = derm_client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "Anticoagulant or antiplatelet (Apixaban-7)" in chart
+    assert "Pregnant (recorded" in chart
+
+
+def test_pregnancy_status_needs_the_day_it_was_asked(derm_client, patient):
+    data = {
+        "first_name": patient.first_name,
+        "last_name": patient.last_name,
+        "date_of_birth": patient.date_of_birth.isoformat(),
+        "sex_at_birth": "female",
+        "mrn": patient.mrn,
+        "pregnancy_status": "pregnant",
+        "on_anticoagulant": "on",
+    }
+    response = derm_client.post(f"/patients/{patient.pk}/edit/", data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Record the day pregnancy or breastfeeding was asked about." in html
+    assert "Name the anticoagulant or antiplatelet agent." in html
+    patient.refresh_from_db()
+    assert patient.pregnancy_status == "no"
