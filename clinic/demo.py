@@ -137,6 +137,13 @@ def seed_patients(count: int = 30) -> int:
                     "stopped_long_ago": today - dt.timedelta(days=rng.randint(400, 1500)),
                 }.get(isotretinoin),
                 allergies=allergy,
+                # A few fixed risk factors, so the second-pass safety warnings show on first run.
+                herpes_labialis_history=n in (2, 9),
+                on_anticoagulant=n == 3,
+                anticoagulant_agent="Aspirin 75 mg daily" if n == 3 else "",
+                keloid_history=n == 5,
+                pregnancy_status="breastfeeding" if n == 11 and sex == "female" else "no",
+                pregnancy_status_recorded_on=today if n == 11 and sex == "female" else None,
                 created_by=author,
                 updated_by=author,
             )

@@ -54,6 +54,10 @@ def test_seed_demo_creates_the_demo_clinic_and_is_idempotent(db, monkeypatch, ca
     assert ClinicalPhoto.objects.values("patient").distinct().count() >= 3
     assert ClinicalPhoto.objects.filter(view="frontal").count() >= 6
     assert PhotoConsent.objects.count() > 20
+    # The risk factors behind the second-pass warnings are there on first run.
+    assert Patient.objects.filter(herpes_labialis_history=True).exists()
+    assert Patient.objects.filter(on_anticoagulant=True).exclude(anticoagulant_agent="").exists()
+    assert Patient.objects.filter(keloid_history=True).exists()
     roles = {u.username: role_of(u) for u in User.objects.all()}
     assert roles == {
         "dermatologist": Role.DERMATOLOGIST,
