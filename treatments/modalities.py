@@ -1,6 +1,6 @@
 """The treatment modalities and their usual intervals: plain data, no Django.
 
-Intervals are the clinic defaults from ../shared/DOMAIN.md. The *usual* interval suggests the
+Intervals are the clinic defaults (docs/clinical-rules.md). The *usual* interval suggests the
 next session; the *minimum* is the point before which repeating the same modality draws a
 warning. Change them here, in one place.
 """

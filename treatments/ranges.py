@@ -46,7 +46,7 @@ PEEL_CONCENTRATION: dict[str, PercentRange] = {
     # Pyruvic acid peels 40-70 % (Ghersetich et al., Dermatol Surg 2004).
     "pyruvic": PercentRange(Decimal(40), Decimal(70), "Ghersetich et al. 2004"),
     # TCA peels: 10-30 % superficial, 30-50 % medium, above 50 % deep; above 35 % penetration
-    # becomes unpredictable (Brody, Chemical Peeling; ../docs/clinical-rules.md).
+    # becomes unpredictable (Brody, Chemical Peeling; docs/clinical-rules.md).
     "tca": PercentRange(Decimal(10), Decimal(70), "Brody"),
     # Jessner's + TCA: the TCA strength of the second step, when recorded.
     "combination": PercentRange(Decimal(10), Decimal(50), "Monheit, J Dermatol Surg Oncol 1989"),
