@@ -1,7 +1,7 @@
 """Safety flags shown at the top of a patient's chart: pure rules, no database.
 
-Sources: docs/clinical-rules.md. Isotretinoin: the 2017 consensus statements found no reason to delay
-superficial peels, fractional lasers or skin surgery, but still advise caution for six months
+Sources: docs/clinical-rules.md. Isotretinoin: the 2017 consensus statements found no reason to
+delay superficial peels, fractional lasers or skin surgery, but still advise caution for six months
 after stopping before fully ablative laser or mechanical dermabrasion.
 """
 

@@ -4,20 +4,27 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('treatments', '0004_practice_ranges_and_skin_test_readings'),
+        ("treatments", "0004_practice_ranges_and_skin_test_readings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='historicaltopicalregimen',
-            name='acknowledged_warning',
-            field=models.TextField(blank=True, editable=False, help_text='A safety warning the prescriber acknowledged.'),
+            model_name="historicaltopicalregimen",
+            name="acknowledged_warning",
+            field=models.TextField(
+                blank=True,
+                editable=False,
+                help_text="A safety warning the prescriber acknowledged.",
+            ),
         ),
         migrations.AddField(
-            model_name='topicalregimen',
-            name='acknowledged_warning',
-            field=models.TextField(blank=True, editable=False, help_text='A safety warning the prescriber acknowledged.'),
+            model_name="topicalregimen",
+            name="acknowledged_warning",
+            field=models.TextField(
+                blank=True,
+                editable=False,
+                help_text="A safety warning the prescriber acknowledged.",
+            ),
         ),
     ]
