@@ -12,11 +12,21 @@ from patients.models import Patient, PhotoConsent, ScarAssessment
 
 
 def get_patient_for_user(
-    user, pk: int, perm: str = "patients.view_patient", queryset: QuerySet | None = None
+    user,
+    pk: int,
+    perm: str = "patients.view_patient",
+    queryset: QuerySet | None = None,
+    *,
+    adding: bool = False,
 ) -> Patient:
+    """`adding`: the view adds a record to the patient, which an archived patient refuses
+    (PatientArchived, turned into a message on the chart by patients.middleware)."""
     if not user.has_perm(perm):
         raise PermissionDenied
-    return get_object_or_404(queryset if queryset is not None else Patient.objects, pk=pk)
+    patient = get_object_or_404(queryset if queryset is not None else Patient.objects, pk=pk)
+    if adding:
+        patient.refuse_new_records()
+    return patient
 
 
 def get_consent_for_user(user, patient_pk: int, pk: int, perm: str) -> PhotoConsent:

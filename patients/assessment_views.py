@@ -14,7 +14,9 @@ from patients.services import assessment_amend, assessment_record
 
 @permission_required("patients.add_scarassessment", raise_exception=True)
 def assessment_create(request, pk: int):
-    patient = get_patient_for_user(request.user, pk, perm="patients.add_scarassessment")
+    patient = get_patient_for_user(
+        request.user, pk, perm="patients.add_scarassessment", adding=True
+    )
     form = ScarAssessmentForm(request.POST or None, patient=patient, user=request.user)
     if form.is_valid():
         assessment = assessment_record(

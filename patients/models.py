@@ -188,6 +188,7 @@ class Patient(models.Model):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    archive_reason = models.CharField(max_length=300, blank=True)
 
     history = HistoricalRecords()
     objects = PatientQuerySet.as_manager()
@@ -307,19 +308,30 @@ class Patient(models.Model):
             if not cls.objects.filter(mrn=mrn).exists():
                 return mrn
 
-    def archive(self, *, by) -> None:
+    def archive(self, *, by, reason: str) -> None:
+        if not reason.strip():
+            raise ValidationError("Give a reason for archiving.")
         self.is_archived = True
         self.archived_at = timezone.now()
         self.archived_by = by
+        self.archive_reason = reason.strip()[:300]
         self.updated_by = by
-        self.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_by"])
+        self.save(update_fields=[*self._ARCHIVE_FIELDS, "updated_by"])
 
     def unarchive(self, *, by) -> None:
         self.is_archived = False
         self.archived_at = None
         self.archived_by = None
+        self.archive_reason = ""
         self.updated_by = by
-        self.save(update_fields=["is_archived", "archived_at", "archived_by", "updated_by"])
+        self.save(update_fields=[*self._ARCHIVE_FIELDS, "updated_by"])
+
+    _ARCHIVE_FIELDS = ("is_archived", "archived_at", "archived_by", "archive_reason")
+
+    def refuse_new_records(self) -> None:
+        """An archived patient's record can be read, but nothing new is added to it."""
+        if self.is_archived:
+            raise PatientArchived(self)
 
     def current_consents(self) -> dict[str, "PhotoConsent"]:
         """Consents in force, by use; uses prefetched rows when the caller prefetched them."""
@@ -327,6 +339,14 @@ class Patient(models.Model):
 
     def has_photo_consent(self, use: str) -> bool:
         return use in self.current_consents()
+
+
+class PatientArchived(ValidationError):
+    def __init__(self, patient: Patient):
+        super().__init__(
+            f"{patient.full_name} is archived: restore the patient before adding records."
+        )
+        self.patient = patient
 
 
 class ConsentUse(models.TextChoices):

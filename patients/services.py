@@ -65,6 +65,7 @@ def _cells(grid: Grid):
 @transaction.atomic
 def assessment_record(*, assessment: ScarAssessment, grid: Grid, by) -> ScarAssessment:
     """Saves a new assessment with its full region x scar-type grid and computed scores."""
+    assessment.patient.refuse_new_records()
     assessment.updated_by = by
     assessment.set_scores(_ecca_counts(grid))
     assessment.full_clean()

@@ -121,7 +121,7 @@ def patient_create(request):
 
 @permission_required("patients.change_patient", raise_exception=True)
 def patient_update_view(request, pk: int):
-    patient = get_patient_for_user(request.user, pk, perm="patients.change_patient")
+    patient = get_patient_for_user(request.user, pk, perm="patients.change_patient", adding=True)
     form = PatientForm(
         request.POST or None, instance=patient, user=request.user, submit_label="Save changes"
     )
@@ -144,8 +144,12 @@ def patient_archive(request, pk: int):
     if request.POST.get("restore"):
         patient.unarchive(by=request.user)
         messages.success(request, f"{patient.full_name} is active again.")
+        return redirect("patients:detail", pk=patient.pk)
+    try:
+        patient.archive(by=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError:
+        messages.error(request, "Give a reason for archiving; nothing was changed.")
     else:
-        patient.archive(by=request.user)
         messages.success(request, f"Archived {patient.full_name}. The record is kept.")
     return redirect("patients:detail", pk=patient.pk)
 

@@ -28,7 +28,9 @@ SIZES = {"full": "image", "display": "display", "thumb": "thumbnail"}
 def photo_upload(request, pk: int):
     """Several photos in one go, a row per standard view. Each file stands or falls alone: good
     ones are stored, refused ones say why, and nothing of a refused file is kept."""
-    patient = get_patient_for_user(request.user, pk, perm="treatments.add_clinicalphoto")
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_clinicalphoto", adding=True
+    )
     consent = has_clinical_photo_consent(patient)
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     visit = PhotoVisitForm(data, patient=patient, session_pk=request.GET.get("session"))

@@ -48,6 +48,7 @@ def photo_store(
     Raises PhotoConsentMissing, imaging.ImageRejected, DuplicatePhoto or ValidationError; in every
     case nothing is stored.
     """
+    patient.refuse_new_records()
     if not has_clinical_photo_consent(patient):
         raise PhotoConsentMissing
     if upload.size is not None and upload.size > settings.PHOTO_MAX_UPLOAD_BYTES:

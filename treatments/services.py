@@ -143,6 +143,7 @@ def session_log(
 
     Raises HardStopped or WarningsNotAcknowledged (nothing saved) when the rules say so.
     """
+    session.patient.refuse_new_records()
     if not procedures:
         raise ValidationError("Add at least one procedure to the session.")
     warnings, stops = session_check(session=session, procedures=procedures)
@@ -191,6 +192,7 @@ def session_amend(
 
 @transaction.atomic
 def adverse_event_record(*, event: AdverseEvent, by) -> AdverseEvent:
+    event.session.patient.refuse_new_records()
     event.recorded_by = by
     event.full_clean()
     event.save()
@@ -202,6 +204,7 @@ def topical_start(
     *, regimen: TopicalRegimen, by, acknowledged: Sequence[safety.SafetyWarning] = ()
 ) -> TopicalRegimen:
     """Starts a topical; warnings the prescriber acknowledged are kept on the regimen."""
+    regimen.patient.refuse_new_records()
     regimen.prescribed_by = by
     if acknowledged:
         regimen.acknowledged_warning = " ".join(w.message for w in acknowledged)
@@ -220,6 +223,8 @@ def topical_stop(*, regimen: TopicalRegimen, stopped_on: dt.date) -> TopicalRegi
 
 @transaction.atomic
 def skin_test_record(*, test: SkinTest, by) -> SkinTest:
+    if test.pk is None:
+        test.patient.refuse_new_records()
     test.recorded_by = by
     test.full_clean()
     test.save()

@@ -34,7 +34,9 @@ from treatments.services import (
 
 @permission_required("treatments.add_treatmentsession", raise_exception=True)
 def session_create(request, pk: int):
-    patient = get_patient_for_user(request.user, pk, perm="treatments.add_treatmentsession")
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_treatmentsession", adding=True
+    )
     session = TreatmentSession(patient=patient)
     return _session_page(request, session, title="Log treatment session", service=session_log)
 
@@ -131,6 +133,7 @@ def session_archive_view(request, pk: int):
 @permission_required("treatments.add_adverseevent", raise_exception=True)
 def adverse_event_create(request, pk: int):
     session = get_session_for_user(request.user, pk, perm="treatments.add_adverseevent")
+    session.patient.refuse_new_records()
     form = AdverseEventForm(request.POST or None, session=session)
     if form.is_valid():
         event = adverse_event_record(event=form.save(commit=False), by=request.user)
@@ -142,7 +145,9 @@ def adverse_event_create(request, pk: int):
 
 @permission_required("treatments.add_topicalregimen", raise_exception=True)
 def topical_create(request, pk: int):
-    patient = get_patient_for_user(request.user, pk, perm="treatments.add_topicalregimen")
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_topicalregimen", adding=True
+    )
     form = TopicalRegimenForm(request.POST or None, patient=patient)
     if form.is_valid():
         regimen = topical_start(
@@ -191,7 +196,7 @@ def skin_test_read(request, pk: int):
 
 @permission_required("treatments.add_skintest", raise_exception=True)
 def skin_test_create(request, pk: int):
-    patient = get_patient_for_user(request.user, pk, perm="treatments.add_skintest")
+    patient = get_patient_for_user(request.user, pk, perm="treatments.add_skintest", adding=True)
     form = SkinTestForm(request.POST or None, patient=patient)
     if form.is_valid():
         try:

@@ -239,7 +239,7 @@ def test_archive_records_when_and_by_whom(patient, clinic_admin):
     moment = dt.datetime(2026, 3, 2, 10, 30, tzinfo=dt.UTC)
 
     with time_machine.travel(moment, tick=False):
-        patient.archive(by=clinic_admin)
+        patient.archive(by=clinic_admin, reason="Duplicate registration")
 
     patient.refresh_from_db()
     assert patient.is_archived is True
@@ -250,7 +250,7 @@ def test_archive_records_when_and_by_whom(patient, clinic_admin):
 
 
 def test_unarchive_clears_the_archive_stamp(patient, clinic_admin, dermatologist):
-    patient.archive(by=clinic_admin)
+    patient.archive(by=clinic_admin, reason="Duplicate registration")
 
     patient.unarchive(by=dermatologist)
 
@@ -392,7 +392,7 @@ def test_each_change_writes_a_history_row_with_the_previous_values(patient):
 
 
 def test_archiving_is_recorded_in_the_history(patient, clinic_admin):
-    patient.archive(by=clinic_admin)
+    patient.archive(by=clinic_admin, reason="Duplicate registration")
 
     latest = patient.history.latest()
     assert patient.history.count() == 2

@@ -415,7 +415,7 @@ def test_archive_hides_the_patient_from_the_list_until_restored(
     archive_url = reverse("patients:archive", args=[archer.pk])
     list_url = reverse("patients:list")
 
-    archived = admin_client_.post(archive_url, follow=True)
+    archived = admin_client_.post(archive_url, {"reason": "Duplicate registration"}, follow=True)
 
     assert archived.redirect_chain == [(f"/patients/{archer.pk}/", 302)]
     assert "Archived Ada Archer. The record is kept." in archived.content.decode()
@@ -436,7 +436,7 @@ def test_archive_hides_the_patient_from_the_list_until_restored(
 
 
 def test_archived_chart_can_still_be_opened_and_says_archived(admin_client_, desk_client, patient):
-    admin_client_.post(reverse("patients:archive", args=[patient.pk]))
+    admin_client_.post(reverse("patients:archive", args=[patient.pk]), {"reason": "Moved away"})
 
     response = desk_client.get(reverse("patients:detail", args=[patient.pk]))
 

@@ -115,7 +115,7 @@ def test_list_search_with_no_match_says_so(desk_client, people):
 
 
 def test_list_search_leaves_out_archived_patients_unless_asked(desk_client, clinic_admin, people):
-    people["ada"].archive(by=clinic_admin)
+    people["ada"].archive(by=clinic_admin, reason="Duplicate registration")
     url = reverse("patients:list")
 
     assert list(desk_client.get(url, {"q": "ada"}).context["page"]) == [people["adam"]]

@@ -256,7 +256,7 @@ def test_a_day_that_has_passed_cannot_be_booked_but_earlier_today_can(okafor, sm
 def test_archived_patients_inactive_rooms_and_non_dermatologists_cannot_be_booked(
     okafor, smith, front_desk, clinic_admin
 ):
-    smith.archive(by=clinic_admin)
+    smith.archive(by=clinic_admin, reason="Duplicate registration")
     closed = RoomFactory(name="Old room", active=False)
     with pytest.raises(ValidationError) as refused:
         book(

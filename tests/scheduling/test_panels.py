@@ -61,7 +61,7 @@ def test_a_dermatologist_sees_appointments_but_no_book_link(derm_client, smith, 
 
 
 def test_an_archived_patient_cannot_be_booked_from_the_chart(desk_client, smith, clinic_admin):
-    smith.archive(by=clinic_admin)
+    smith.archive(by=clinic_admin, reason="Duplicate registration")
     assert "Book appointment" not in chart(desk_client, smith).content.decode()
 
 
