@@ -1,9 +1,85 @@
-"""Who looked at which patient's record: the access trail clinic admins read in the admin."""
+"""Who looked at which patient's record: the access trail clinic admins read in the admin.
 
+Every view of clinical data writes a row: the app's pages call `access_record`, the admin's
+change, history and list pages log through `AccessLoggedAdmin`, and refused attempts (403) are
+logged as denied by `DeniedAccessMiddleware`. Apps tell this module which of their URLs name an
+object of a patient (`audit_urls`), so a refusal is filed under the patient it was aimed at.
+"""
+
+import datetime as dt
+import logging
+from collections.abc import Iterable
+
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import HttpRequest
+from django.utils import timezone
 
 from clinic.models import AccessLog
+
+logger = logging.getLogger(__name__)
+
+PATIENT_MODEL = "patients.Patient"
+# Attribute paths from a clinical record to its patient, tried in order.
+_PATIENT_PATHS = (("patient",), ("session", "patient"), ("assessment", "patient"))
+# "namespace:url_name" -> the model whose primary key the URL's `pk` is.
+_AUDITED_URLS: dict[str, type[models.Model]] = {}
+_DATE_ATTRIBUTES = ("performed_at", "assessed_on", "taken_on", "starts_at", "tested_on", "onset_on")
+
+
+def audit_urls(model: type[models.Model], *url_names: str) -> None:
+    """Files refusals at these URLs under the patient of `model` object `pk`."""
+    for name in url_names:
+        _AUDITED_URLS[name] = model
+
+
+def patient_of(obj: models.Model | None):
+    if obj is None:
+        return None
+    if obj._meta.label == PATIENT_MODEL:
+        return obj
+    for path in _PATIENT_PATHS:
+        value = obj
+        for attribute in path:
+            value = getattr(value, attribute, None)
+            if value is None:
+                break
+        if value is not None:
+            return value
+    return None
+
+
+def object_label(obj: models.Model | None) -> str:
+    """What was opened, as a person would say it: "Treatment session, 14 Sep 2026"."""
+    if obj is None:
+        return ""
+    name = str(obj._meta.verbose_name)
+    name = name[:1].upper() + name[1:]
+    for attribute in _DATE_ATTRIBUTES:
+        value = getattr(obj, attribute, None)
+        if isinstance(value, dt.datetime):
+            return f"{name}, {timezone.localtime(value):%d %b %Y}"
+        if isinstance(value, dt.date):
+            return f"{name}, {value:%d %b %Y}"
+    if obj._meta.label == PATIENT_MODEL:
+        return f"Patient record ({getattr(obj, 'mrn', '')})"
+    return name
+
+
+def _row(request: HttpRequest, *, patient, action: str, obj, label: str = "") -> AccessLog:
+    return AccessLog(
+        user=request.user if request.user.is_authenticated else None,
+        username=request.user.get_username()[:150],
+        action=action,
+        patient=patient,
+        patient_mrn=getattr(patient, "mrn", "") or "",
+        object_type=obj._meta.label if obj is not None else "",
+        object_id=str(obj.pk)[:50] if obj is not None else "",
+        object_label=(label or object_label(obj))[:200],
+        path=request.get_full_path()[:500],
+        ip_address=request.META.get("REMOTE_ADDR") or None,
+    )
 
 
 def access_record(
@@ -13,14 +89,110 @@ def access_record(
     action: str = AccessLog.Action.VIEW,
     obj: models.Model | None = None,
 ) -> AccessLog:
-    return AccessLog.objects.create(
-        user=request.user,
-        username=request.user.get_username(),
-        action=action,
-        patient=patient,
-        patient_mrn=patient.mrn,
-        object_type=obj._meta.label if obj is not None else "",
-        object_id=str(obj.pk) if obj is not None else "",
-        path=request.get_full_path()[:500],
-        ip_address=request.META.get("REMOTE_ADDR") or None,
-    )
+    label = object_label(obj if obj is not None else patient)
+    row = _row(request, patient=patient, action=action, obj=obj, label=label)
+    row.save()
+    return row
+
+
+def access_record_many(
+    request: HttpRequest, objects: Iterable[models.Model], *, label: str = ""
+) -> None:
+    """One row per record shown on a list page, in one insert."""
+    rows = []
+    for obj in objects:
+        patient = patient_of(obj)
+        if patient is not None:
+            rows.append(_row(request, patient=patient, action=AccessLog.Action.VIEW, obj=obj))
+    if label:
+        for row in rows:
+            row.object_label = f"{row.object_label} (in {label})"[:200]
+    AccessLog.objects.bulk_create(rows)
+
+
+def _refused_object(request: HttpRequest) -> models.Model | None:
+    match = request.resolver_match
+    if match is None:
+        return None
+    model = _AUDITED_URLS.get(match.view_name)
+    pk = match.kwargs.get("pk")
+    if model is None and match.app_name == "admin" and "object_id" in match.kwargs:
+        model = _admin_model(match.url_name)
+        pk = unquote(match.kwargs["object_id"])
+    if model is None or pk is None:
+        return None
+    try:
+        return model._default_manager.filter(pk=pk).first()
+    except (ValueError, TypeError):
+        return None
+
+
+def _admin_model(url_name: str | None) -> type[models.Model] | None:
+    from django.contrib import admin
+
+    for model in admin.site._registry:
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if url_name and url_name.startswith(prefix):
+            return model
+    return None
+
+
+class DeniedAccessMiddleware:
+    """Logs every refused (403) request of a signed-in user, under the patient when the URL
+    names one, so "who tried to open this record" has an answer too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 403 and getattr(request, "_access_denied_logged", False):
+            return response
+        if response.status_code == 403 and request.user.is_authenticated:
+            self._log(request)
+        return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, PermissionDenied) and request.user.is_authenticated:
+            self._log(request)
+            request._access_denied_logged = True
+
+    def _log(self, request: HttpRequest) -> None:
+        try:
+            obj = _refused_object(request)
+            row = _row(request, patient=patient_of(obj), action=AccessLog.Action.DENIED, obj=obj)
+            row.save()
+        except Exception:  # the refusal itself must still be answered
+            logger.exception("Could not log a refused request to %s", request.path)
+
+
+class AccessLoggedAdmin:
+    """For ModelAdmins of clinical records: the change, history and list pages each log who
+    saw which patient's record, as the app's pages do."""
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and (patient := patient_of(obj)) is not None:
+            access_record(request, patient=patient, obj=obj)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def history_view(self, request, object_id, extra_context=None):
+        response = super().history_view(request, object_id, extra_context)
+        obj = getattr(response, "context_data", {}).get("object")
+        if response.status_code == 200 and (patient := patient_of(obj)) is not None:
+            access_record(request, patient=patient, obj=obj)
+        return response
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        response = super().history_form_view(request, object_id, version_id, extra_context)
+        obj = self.get_object(request, unquote(object_id))
+        if response.status_code == 200 and (patient := patient_of(obj)) is not None:
+            access_record(request, patient=patient, obj=obj)
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if response.status_code == 200 and changelist is not None:
+            label = f"admin list of {self.model._meta.verbose_name_plural}"
+            access_record_many(request, changelist.result_list, label=label)
+        return response

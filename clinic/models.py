@@ -15,6 +15,7 @@ class AccessLog(models.Model):
         DOWNLOAD = "download", "Downloaded"
         EXPORT = "export", "Exported"
         PRINT = "print", "Printed"
+        DENIED = "denied", "Refused"
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     user = models.ForeignKey(
@@ -31,6 +32,7 @@ class AccessLog(models.Model):
     patient_mrn = models.CharField("MRN", max_length=20, blank=True)
     object_type = models.CharField(max_length=50, blank=True)
     object_id = models.CharField(max_length=50, blank=True)
+    object_label = models.CharField("Record", max_length=200, blank=True)
     path = models.CharField(max_length=500, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
 
@@ -42,6 +44,15 @@ class AccessLog(models.Model):
         return (
             f"{self.username} {self.get_action_display().lower()} {self.patient_mrn} at {self.at}"
         )
+
+    def save(self, *args, **kwargs) -> None:
+        # Append-only: a row is written once and never changed.
+        if self.pk is not None:
+            raise ValidationError("Access log rows cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("Access log rows cannot be deleted.")
 
 
 class ArchivableQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.audit import AccessLoggedAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
 
@@ -19,7 +20,7 @@ class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class PatientAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     list_display = [
         "mrn",
         "last_name",
@@ -83,7 +84,7 @@ class ScarCountInline(admin.TabularInline):
 
 
 @admin.register(ScarAssessment)
-class ScarAssessmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class ScarAssessmentAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """View-only: assessments are recorded and amended in the app, where scores are recomputed
     from the counts; editing a stored score here would break that guarantee."""
 

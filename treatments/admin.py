@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.audit import AccessLoggedAdmin
 from patients.admin import SuperuserDeleteOnly
 from treatments.models import (
     PROCEDURE_MODELS,
@@ -52,7 +53,7 @@ class ModalityFilter(admin.SimpleListFilter):
 
 
 @admin.register(TreatmentSession)
-class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class TreatmentSessionAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """Sessions with their procedures, adverse events and acknowledged warnings, to read."""
 
     list_display = ["performed_at", "patient", "clinician", "modality_list", "next_session_due"]
@@ -82,7 +83,7 @@ class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(AdverseEvent)
-class AdverseEventAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class AdverseEventAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     list_display = ["onset_on", "event_type", "severity", "session", "resolved_on"]
     list_filter = ["event_type", "severity"]
     search_fields = ["session__patient__mrn", "session__patient__last_name"]
@@ -91,7 +92,7 @@ class AdverseEventAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(TopicalRegimen)
-class TopicalRegimenAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class TopicalRegimenAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     list_display = ["patient", "agent", "strength_percent", "frequency", "started_on", "stopped_on"]
     list_filter = ["agent"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -100,7 +101,7 @@ class TopicalRegimenAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(SkinTest)
-class SkinTestAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class SkinTestAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     list_display = ["patient", "product", "tested_on", "read_on", "result"]
     list_filter = ["result", "material"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -109,7 +110,7 @@ class SkinTestAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ClinicalPhoto)
-class ClinicalPhotoAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class ClinicalPhotoAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """Metadata only: the images themselves open through the app's permission-checked views."""
 
     list_display = ["taken_on", "patient", "view", "lighting", "width", "height", "archived_at"]

@@ -6,4 +6,37 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments"
 
     def ready(self) -> None:
+        from clinic.audit import audit_urls
+        from patients.models import Patient
         from treatments import panels  # noqa: F401 - registers chart sections
+        from treatments.models import ClinicalPhoto, SkinTest, TopicalRegimen, TreatmentSession
+
+        audit_urls(
+            Patient,
+            *(
+                f"treatments:{name}"
+                for name in (
+                    "session_create",
+                    "topical_create",
+                    "skin_test_create",
+                    "photo_upload",
+                    "photo_compare",
+                )
+            ),
+        )
+        audit_urls(
+            TreatmentSession,
+            "treatments:session_detail",
+            "treatments:session_update",
+            "treatments:session_archive",
+            "treatments:adverse_event_create",
+        )
+        audit_urls(TopicalRegimen, "treatments:topical_stop")
+        audit_urls(SkinTest, "treatments:skin_test_read")
+        audit_urls(
+            ClinicalPhoto,
+            "treatments:photo_detail",
+            "treatments:photo_file",
+            "treatments:photo_export",
+            "treatments:photo_archive",
+        )

@@ -163,6 +163,9 @@ def photo_compare(request, pk: int):
         messages.warning(
             request, "These two photos differ in view or lighting: the comparison may mislead."
         )
+    shown = list(dict.fromkeys(p for p in (before, after) if p))
+    for photo in shown or [None]:
+        access_record(request, patient=patient, obj=photo)
     scores = _scores_on(patient, [p.taken_on for p in (before, after) if p])
     context = {
         "patient": patient,
