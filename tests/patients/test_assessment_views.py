@@ -71,7 +71,9 @@ def test_recording_an_assessment_stores_the_computed_scores(derm_client, dermato
     )
     assert response.redirect_chain == [(f"/patients/{patient.pk}/", 302)]
     assessment = ScarAssessment.objects.get()
-    assert (assessment.ecca_score, assessment.gb_quantitative_score) == (125, 0)
+    # The 12 ice pick scars of the grid are counted once: the empty Goodman & Baron group C
+    # field takes them (x2 multiplier, 3 points: 6).
+    assert (assessment.ecca_score, assessment.gb_quantitative_score) == (125, 6)
     assert assessment.assessor == dermatologist
     assert "Assessment saved: ECCA 125" in response.content.decode()
 
