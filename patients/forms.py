@@ -293,18 +293,12 @@ class ScarAssessmentForm(forms.ModelForm):
         self.fields["gb_grade"].choices = [
             (grade.value, grade.label) for grade in scoring.GoodmanBaronGrade
         ]
-        stored = {}
-        if self.instance.pk:
-            stored = {(c.region, c.scar_type): c.count for c in self.instance.scar_counts.all()}
-        implied = scoring.gb_counts_from_ecca(_type_totals(stored))
-        # Zero shows as an empty cell, so typing a count never means deleting a 0 first. A mapped
-        # subtype left empty is filled from the grid (see clean); so a stored 0 that differs from
-        # the grid is shown as "0", or saving again would replace it.
+        # Zero shows as an empty cell on a new form, so typing a count never means deleting a 0
+        # first. When amending, the stored counts (0 included) come from the instance: a mapped
+        # subtype's stored 0 is then a typed 0 and is kept (see clean), not refilled from the grid.
         for subtype, name in GB_COUNT_FIELDS.items():
             self.fields[name] = _count_field(subtype.label)
-            value = getattr(self.instance, name, 0)
-            keep_zero = subtype in implied and value == 0 and implied[subtype] > 0
-            self.fields[name].initial = value if keep_zero else value or None
+            self.fields[name].initial = getattr(self.instance, name, 0) or None
         self.fields["keloid_area_cm2"].min_value = 0
         self.fields["keloid_area_cm2"].widget.attrs.update(
             {"min": 0, "max": MAX_KELOID_AREA_CM2, "step": "0.1", "inputmode": "decimal"}
@@ -323,6 +317,9 @@ class ScarAssessmentForm(forms.ModelForm):
             "7. If no: how much of a problem at work or study?",
             [(p.value, f"{p.label} ({p.score})") for p in scoring.DlqiWorkProblem],
         )
+        stored = {}
+        if self.instance.pk:
+            stored = {(c.region, c.scar_type): c.count for c in self.instance.scar_counts.all()}
         for region in FacialRegion:
             for scar_type in scoring.EccaScarType:
                 field = _count_field(f"{region.label}, {scar_type.label}")
@@ -395,12 +392,8 @@ class ScarAssessmentForm(forms.ModelForm):
         return [self[name] for name in CADI_FIELDS]
 
     def dlqi_rows(self):
-        """(item number, field) for every item but 7, which the template lays out in two parts."""
-        return [
-            (number, self[name])
-            for number, name in enumerate(DLQI_FIELDS, 1)
-            if number != scoring.DLQI_WORK_ITEM
-        ]
+        """(item number, field) for each item; the template lays item 7 out in two parts."""
+        return [(number, self[name]) for number, name in enumerate(DLQI_FIELDS, 1)]
 
     def dlqi_work_fields(self):
         return self[f"dlqi_{scoring.DLQI_WORK_ITEM}"], self[DLQI_WORK_PROBLEM_FIELD]

@@ -133,7 +133,9 @@ def test_partly_answered_cadi_is_refused_with_the_missing_items(
 
 
 def test_answer_out_of_range_is_refused(derm_client, dermatologist, patient):
-    data = form_data(dermatologist, **({f"dlqi_{n}": "1" for n in range(1, 11)} | {"dlqi_4": "4"}))
+    # DLQI answers are words now (issue 10); "4" is no answer at all.
+    answers = {f"dlqi_{n}": "a_little" for n in range(1, 11)} | {"dlqi_7": "no", "dlqi_4": "4"}
+    data = form_data(dermatologist, **answers)
     response = derm_client.post(f"/patients/{patient.pk}/assessments/new/", data)
     assert "dlqi_4" in response.context["form"].errors
     assert ScarAssessment.objects.count() == 0
