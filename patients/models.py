@@ -500,7 +500,9 @@ class ScarAssessment(Archivable):
     notes = models.TextField(blank=True)
     # The contradiction warnings shown when the assessment was saved and ticked as checked:
     # [{"code", "message", "by" (username), "at" (ISO time)}]. Written only by the services.
-    acknowledged_warnings = models.JSONField(default=list, blank=True, editable=False)
+    acknowledged_warnings = models.JSONField(
+        "Warnings acknowledged", default=list, blank=True, editable=False
+    )
 
     # Stored results, written only by set_scores().
     ecca_score = models.PositiveSmallIntegerField("ECCA", editable=False)

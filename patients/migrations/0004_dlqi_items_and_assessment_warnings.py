@@ -27,7 +27,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="historicalscarassessment",
             name="acknowledged_warnings",
-            field=models.JSONField(blank=True, default=list, editable=False),
+            field=models.JSONField(
+                blank=True, default=list, editable=False, verbose_name="Warnings acknowledged"
+            ),
         ),
         migrations.AddField(
             model_name="historicalscarassessment",
@@ -48,7 +50,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="scarassessment",
             name="acknowledged_warnings",
-            field=models.JSONField(blank=True, default=list, editable=False),
+            field=models.JSONField(
+                blank=True, default=list, editable=False, verbose_name="Warnings acknowledged"
+            ),
         ),
         migrations.AddField(
             model_name="scarassessment",

@@ -148,3 +148,20 @@ def test_amend_page_shows_warnings_and_saves_when_ticked(derm_client, dermatolog
     assert derm_client.post(url, data).status_code == 302
     assessment.refresh_from_db()
     assert assessment.gb_grade == 4
+
+
+def test_history_shows_acknowledged_warnings_in_words(derm_client, dermatologist, patient):
+    assessment = ScarAssessmentFactory(patient=patient, assessor=dermatologist, gb_grade=3)
+    assessment.gb_grade = 4
+    assessment_amend(
+        assessment=assessment,
+        grid={},
+        acknowledged=["grade_severe_without_scars"],
+        by=dermatologist,
+    )
+    page = derm_client.get(f"/patients/assessments/{assessment.pk}/").content.decode()
+    history = page.split('id="history-heading"')[1]
+    assert "Warnings acknowledged" in history
+    assert "(none)" in history
+    assert "Goodman &amp; Baron grade 4 (severe) is chosen" in history
+    assert "&#x27;code&#x27;" not in history  # not the raw JSON
