@@ -4,6 +4,7 @@ parts, "not relevant", unanswered items scored by the Cardiff rule, bands cited.
 import datetime as dt
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from patients.models import ScarAssessment
 from patients.scoring import DLQI_COPYRIGHT
@@ -138,3 +139,29 @@ def test_record_cites_the_band_source(derm_client, dermatologist, patient):
     assert "Symptoms (itch, soreness, pain, stinging): A lot (2)" in page
     chart = derm_client.get(f"/patients/{patient.pk}/").content.decode()
     assert "DLQI bands: Hongbo" in chart
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"dlqi_1": "not_relevant"},  # items 1 and 2 have no "not relevant"
+        {"dlqi_2": "not_relevant"},
+        {"dlqi_3": "3"},  # a score is not an answer
+        {"dlqi_7": "a_lot"},  # item 7's first part is yes / no / not relevant
+        {"dlqi_7_problem": "yes"},
+        {"dlqi_7_problem": "very_much"},
+    ],
+    ids=str,
+)
+def test_database_refuses_answers_outside_the_vocabulary(dermatologist, patient, values):
+    assessment = ScarAssessmentFactory(patient=patient, assessor=dermatologist)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ScarAssessment.objects.filter(pk=assessment.pk).update(**values)
+
+
+def test_database_accepts_a_partly_answered_dlqi(dermatologist, patient):
+    # The old "all ten or none" rule is gone: the Cardiff rule decides whether it is scored.
+    assessment = ScarAssessmentFactory(patient=patient, assessor=dermatologist)
+    ScarAssessment.objects.filter(pk=assessment.pk).update(dlqi_1="a_lot", dlqi_7="no")
+    assessment.refresh_from_db()
+    assert assessment.dlqi_unanswered() == [2, 3, 4, 5, 6, 8, 9, 10]
