@@ -3,6 +3,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
@@ -10,7 +11,7 @@ from patients import scoring
 from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.forms import ArchiveAssessmentForm, ScarAssessmentForm
 from patients.history import assessment_change_log
-from patients.models import DLQI_FIELDS, FacialRegion
+from patients.models import DLQI_FIELDS, FacialRegion, ScarAssessment
 from patients.services import (
     AssessmentWarningsNotAcknowledged,
     assessment_amend,
@@ -36,7 +37,17 @@ def assessment_create(request, pk: int):
         else:
             messages.success(request, _saved_message(assessment))
             return redirect("patients:detail", pk=patient.pk)
-    return _form_page(request, form, patient, title="Record scar assessment", warnings=warnings)
+    return _form_page(
+        request,
+        form,
+        patient,
+        title="Record scar assessment",
+        warnings=warnings,
+        # Before anything is typed: today's assessment may only need amending.
+        recorded_today=[]
+        if request.POST
+        else list(ScarAssessment.objects.same_day_as(patient=patient, day=timezone.localdate())),
+    )
 
 
 @permission_required("patients.change_scarassessment", raise_exception=True)
@@ -73,8 +84,9 @@ def _saved_message(assessment) -> str:
     )
 
 
-def _form_page(request, form, patient, *, title: str, warnings=()):
+def _form_page(request, form, patient, *, title: str, warnings=(), recorded_today=()):
     context = {
+        "recorded_today": recorded_today,
         "form": form,
         "patient": patient,
         "title": title,

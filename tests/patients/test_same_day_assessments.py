@@ -132,3 +132,18 @@ def test_amending_one_of_a_day_warns_about_the_other(dermatologist, patient):
     # Moving it to another day clears the warning: it does not compare with itself.
     first.assessed_on = DAY - dt.timedelta(days=1)
     assert assessment_check(assessment=first, grid={}) == []
+
+
+def test_new_form_mentions_todays_assessment_before_anything_is_typed(
+    derm_client, dermatologist, patient
+):
+    url = f"/patients/{patient.pk}/assessments/new/"
+    assert 'id="recorded-today"' not in derm_client.get(url).content.decode()
+    today = record(patient, dermatologist, dt.date.today(), 5)
+    content = derm_client.get(url).content.decode()
+    assert 'id="recorded-today"' in content
+    assert f'href="/patients/assessments/{today.pk}/"' in content
+    # Yesterday's does not count, nor an archived one of today.
+    today.archive(reason="Wrong patient", by=dermatologist)
+    record(patient, dermatologist, dt.date.today() - dt.timedelta(days=1), 5)
+    assert 'id="recorded-today"' not in derm_client.get(url).content.decode()
