@@ -2,8 +2,10 @@
 superseded in the chart and left out of the trend and of change from baseline."""
 
 import datetime as dt
+from types import SimpleNamespace
 
 from patients.models import ScarAssessment
+from patients.progress import progress_rows
 from patients.services import assessment_check
 from tests.factories import ScarAssessmentFactory, UserFactory
 
@@ -147,3 +149,34 @@ def test_new_form_mentions_todays_assessment_before_anything_is_typed(
     today.archive(reason="Wrong patient", by=dermatologist)
     record(patient, dermatologist, dt.date.today() - dt.timedelta(days=1), 5)
     assert 'id="recorded-today"' not in derm_client.get(url).content.decode()
+
+
+def _scores(ecca, dlqi=None, superseded=False):
+    return SimpleNamespace(
+        ecca_score=ecca,
+        gb_quantitative_score=0,
+        cadi_score=None,
+        dlqi_score=dlqi,
+        is_superseded=superseded,
+    )
+
+
+def test_progress_rows_skip_superseded_for_baseline_and_changes():
+    # A superseded first assessment is neither baseline nor the DLQI reference.
+    superseded = _scores(100, dlqi=20, superseded=True)
+    baseline, later = _scores(80), _scores(40, dlqi=12)
+    rows = progress_rows([superseded, baseline, later])
+    assert [(r.is_baseline, r.is_superseded) for r in rows] == [
+        (False, True),
+        (True, False),
+        (False, False),
+    ]
+    assert (rows[2].ecca.delta, rows[2].ecca.percent) == (-40, -50.0)
+    assert rows[2].dlqi is None  # the only other DLQI was superseded
+    assert rows[0].ecca is None and rows[0].dlqi is None
+
+
+def test_progress_rows_when_everything_is_superseded_has_no_baseline():
+    rows = progress_rows([_scores(10, superseded=True)])
+    assert [(r.is_baseline, r.ecca) for r in rows] == [(False, None)]
+    assert progress_rows([]) == []
