@@ -41,6 +41,8 @@ def get_assessment_for_user(user, pk: int, perm: str = "patients.view_scarassess
     if not user.has_perm(perm):
         raise PermissionDenied
     return get_object_or_404(
-        ScarAssessment.objects.select_related("patient", "assessor", "updated_by", "archived_by"),
+        ScarAssessment.objects.select_related(
+            "patient", "assessor", "updated_by", "archived_by"
+        ).with_superseded(),
         pk=pk,
     )

@@ -1,6 +1,9 @@
+import datetime as dt
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
@@ -8,8 +11,12 @@ from patients import scoring
 from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.forms import ArchiveAssessmentForm, ScarAssessmentForm
 from patients.history import assessment_change_log
-from patients.models import FacialRegion
-from patients.services import assessment_amend, assessment_record
+from patients.models import DLQI_FIELDS, FacialRegion, ScarAssessment
+from patients.services import (
+    AssessmentWarningsNotAcknowledged,
+    assessment_amend,
+    assessment_record,
+)
 
 
 @permission_required("patients.add_scarassessment", raise_exception=True)
@@ -18,17 +25,31 @@ def assessment_create(request, pk: int):
         request.user, pk, perm="patients.add_scarassessment", adding=True
     )
     form = ScarAssessmentForm(request.POST or None, patient=patient, user=request.user)
+    warnings = []
     if form.is_valid():
-        assessment = assessment_record(
-            assessment=form.save(commit=False), grid=form.grid(), by=request.user
-        )
-        messages.success(
-            request,
-            f"Assessment saved: ECCA {assessment.ecca_score}, "
-            f"Goodman & Baron {assessment.gb_quantitative_score}.",
-        )
-        return redirect("patients:detail", pk=patient.pk)
-    return _form_page(request, form, patient, title="Record scar assessment")
+        try:
+            assessment = assessment_record(
+                assessment=form.save(commit=False),
+                grid=form.grid(),
+                acknowledged=request.POST.getlist("acknowledge"),
+                by=request.user,
+            )
+        except AssessmentWarningsNotAcknowledged as exc:
+            warnings = exc.warnings
+        else:
+            messages.success(request, _saved_message(assessment))
+            return redirect("patients:detail", pk=patient.pk)
+    return _form_page(
+        request,
+        form,
+        patient,
+        title="Record scar assessment",
+        warnings=warnings,
+        # Before anything is typed: today's assessment may only need amending.
+        recorded_today=[]
+        if request.POST
+        else list(ScarAssessment.objects.same_day_as(patient=patient, day=timezone.localdate())),
+    )
 
 
 @permission_required("patients.change_scarassessment", raise_exception=True)
@@ -37,22 +58,48 @@ def assessment_update(request, pk: int):
     form = ScarAssessmentForm(
         request.POST or None, instance=assessment, patient=assessment.patient, user=request.user
     )
+    warnings = []
     if form.is_valid():
-        assessment_amend(assessment=form.save(commit=False), grid=form.grid(), by=request.user)
-        messages.success(request, "Assessment amended; the earlier values are kept in its history.")
-        return redirect("patients:assessment_detail", pk=assessment.pk)
-    return _form_page(request, form, assessment.patient, title="Amend scar assessment")
+        try:
+            assessment_amend(
+                assessment=form.save(commit=False),
+                grid=form.grid(),
+                acknowledged=request.POST.getlist("acknowledge"),
+                by=request.user,
+            )
+        except AssessmentWarningsNotAcknowledged as exc:
+            warnings = exc.warnings
+        else:
+            messages.success(
+                request, "Assessment amended; the earlier values are kept in its history."
+            )
+            return redirect("patients:assessment_detail", pk=assessment.pk)
+    return _form_page(
+        request, form, assessment.patient, title="Amend scar assessment", warnings=warnings
+    )
 
 
-def _form_page(request, form, patient, *, title: str):
+def _saved_message(assessment) -> str:
+    return (
+        f"Assessment saved: ECCA {assessment.ecca_score}, "
+        f"Goodman & Baron {assessment.gb_quantitative_score}."
+    )
+
+
+def _form_page(request, form, patient, *, title: str, warnings=(), recorded_today=()):
     context = {
+        "recorded_today": recorded_today,
         "form": form,
         "patient": patient,
         "title": title,
+        "warnings": warnings,
+        "acknowledged": request.POST.getlist("acknowledge"),
         "scar_types": list(scoring.EccaScarType),
         "grades": list(scoring.GoodmanBaronGrade),
         "cadi_copyright": scoring.CADI_COPYRIGHT,
         "dlqi_copyright": scoring.DLQI_COPYRIGHT,
+        "dlqi_answers": list(scoring.DlqiAnswer),
+        "dlqi_work_problems": list(scoring.DlqiWorkProblem),
     }
     return render(request, "patients/assessment_form.html", context)
 
@@ -80,7 +127,11 @@ def assessment_detail(request, pk: int):
         "grand_total": sum(type_totals),
         "gb_counts": [(s, n) for s, n in assessment.gb_counts().items()],
         "cadi": _answers(assessment.cadi_answers(), scoring.CADI_ITEM_TOPICS),
-        "dlqi": _answers(assessment.dlqi_answers(), scoring.DLQI_ITEM_TOPICS),
+        "dlqi": _dlqi_answers(assessment) if assessment.dlqi_recorded else None,
+        "dlqi_unanswered": assessment.dlqi_unanswered() if assessment.dlqi_recorded else [],
+        "dlqi_bands_source": scoring.DLQI_BANDS_SOURCE,
+        "dlqi_copyright": scoring.DLQI_COPYRIGHT,
+        "acknowledged_warnings": _acknowledged(assessment),
         "history": assessment_change_log(assessment),
         "archive_form": ArchiveAssessmentForm(),
     }
@@ -89,6 +140,35 @@ def assessment_detail(request, pk: int):
 
 def _answers(answers, topics):
     return None if answers is None else list(zip(topics, answers, strict=True))
+
+
+def _acknowledged(assessment) -> list[dict]:
+    # Stored as ISO text in JSON; shown in the clinic's local time.
+    return [
+        entry | {"at": dt.datetime.fromisoformat(entry["at"]) if entry.get("at") else None}
+        for entry in assessment.acknowledged_warnings or []
+    ]
+
+
+def _dlqi_answers(assessment) -> list[tuple[str, str]]:
+    """(topic, the answer in words with its score) for each item, as recorded."""
+    rows = []
+    for number, (name, topic) in enumerate(
+        zip(DLQI_FIELDS, scoring.DLQI_ITEM_TOPICS, strict=True), 1
+    ):
+        answer = getattr(assessment, name)
+        if number == scoring.DLQI_WORK_ITEM:
+            problem = assessment.dlqi_7_problem
+            score = scoring.dlqi_work_item_score(answer, problem)
+            words = [scoring.DlqiWorkAnswer(answer).label] if answer else []
+            if problem:
+                words.append(f"problem at work or study: {scoring.DlqiWorkProblem(problem).label}")
+            shown = ", ".join(words) if words else "unanswered"
+        else:
+            score = scoring.dlqi_item_score(number, answer)
+            shown = scoring.DlqiAnswer(answer).label if answer else "unanswered"
+        rows.append((topic, shown if score is None else f"{shown} ({score})"))
+    return rows
 
 
 @require_POST

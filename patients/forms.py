@@ -11,6 +11,7 @@ from patients import scoring
 from patients.models import (
     CADI_FIELDS,
     DLQI_FIELDS,
+    DLQI_WORK_PROBLEM_FIELD,
     GB_COUNT_FIELDS,
     MAX_COUNT_PER_CELL,
     MAX_KELOID_AREA_CM2,
@@ -232,6 +233,28 @@ def _answer_field(label: str) -> forms.TypedChoiceField:
     )
 
 
+def _dlqi_field(label: str, choices) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, choices=choices, empty_value=None, required=False, widget=forms.RadioSelect
+    )
+
+
+def _dlqi_choices(item: int) -> list[tuple[str, str]]:
+    """The answers with their meaning and score, as shown next to each item."""
+    if item == scoring.DLQI_WORK_ITEM:
+        # "No" alone scores 0, or the second part decides; so no score beside it.
+        return [
+            (scoring.DlqiWorkAnswer.YES.value, "Yes (3)"),
+            (scoring.DlqiWorkAnswer.NO.value, "No"),
+            (scoring.DlqiWorkAnswer.NOT_RELEVANT.value, "Not relevant (0)"),
+        ]
+    return [
+        (a.value, f"{a.label} ({a.score})")
+        for a in scoring.DlqiAnswer
+        if a is not scoring.DlqiAnswer.NOT_RELEVANT or item in scoring.DLQI_NOT_RELEVANT_ITEMS
+    ]
+
+
 def _count_field(label: str) -> forms.IntegerField:
     return forms.IntegerField(
         label=label,
@@ -279,6 +302,7 @@ class ScarAssessmentForm(forms.ModelForm):
             "keloid_area_cm2",
             *CADI_FIELDS,
             *DLQI_FIELDS,
+            DLQI_WORK_PROBLEM_FIELD,
             "notes",
         ]
         widgets = {
@@ -301,7 +325,9 @@ class ScarAssessmentForm(forms.ModelForm):
         self.fields["gb_grade"].choices = [
             (grade.value, grade.label) for grade in scoring.GoodmanBaronGrade
         ]
-        # Zero shows as an empty cell, so typing a count never means deleting a 0 first.
+        # Zero shows as an empty cell on a new form, so typing a count never means deleting a 0
+        # first. When amending, the stored counts (0 included) come from the instance: a mapped
+        # subtype's stored 0 is then a typed 0 and is kept (see clean), not refilled from the grid.
         for subtype, name in GB_COUNT_FIELDS.items():
             self.fields[name] = _count_field(subtype.label)
             self.fields[name].initial = getattr(self.instance, name, 0) or None
@@ -318,7 +344,11 @@ class ScarAssessmentForm(forms.ModelForm):
         for number, (name, topic) in enumerate(
             zip(DLQI_FIELDS, scoring.DLQI_ITEM_TOPICS, strict=True), 1
         ):
-            self.fields[name] = _answer_field(f"{number}. {topic}")
+            self.fields[name] = _dlqi_field(f"{number}. {topic}", _dlqi_choices(number))
+        self.fields[DLQI_WORK_PROBLEM_FIELD] = _dlqi_field(
+            "7. If no: how much of a problem at work or study?",
+            [(p.value, f"{p.label} ({p.score})") for p in scoring.DlqiWorkProblem],
+        )
         stored = {}
         if self.instance.pk:
             stored = {(c.region, c.scar_type): c.count for c in self.instance.scar_counts.all()}
@@ -336,7 +366,8 @@ class ScarAssessmentForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        for scale, names, count in (("CADI", CADI_FIELDS, 5), ("DLQI", DLQI_FIELDS, 10)):
+        # The DLQI has its own rule for missing answers (scoring.dlqi_from_answers); CADI does not.
+        for scale, names, count in (("CADI", CADI_FIELDS, 5),):
             answered = [cleaned.get(name) is not None for name in names]
             if any(answered) and not all(answered):
                 missing = ", ".join(str(i) for i, done in enumerate(answered, 1) if not done)
@@ -347,10 +378,19 @@ class ScarAssessmentForm(forms.ModelForm):
                 # The form error says it all; spare the model the same complaint in its words.
                 for name in names:
                     cleaned[name] = None
-        for name in GB_COUNT_FIELDS.values():
+        # Item 7's second part is asked only after "no": "yes" scores 3 whatever it says.
+        if cleaned.get(f"dlqi_{scoring.DLQI_WORK_ITEM}") == scoring.DlqiWorkAnswer.YES:
+            cleaned[DLQI_WORK_PROBLEM_FIELD] = None
+        # Counts entered once: a mapped subtype left empty takes the grid's count (a typed
+        # number, 0 included, is the dermatologist's and is kept).
+        implied = scoring.gb_counts_from_ecca(self.ecca_totals())
+        for subtype, name in GB_COUNT_FIELDS.items():
             if cleaned.get(name) is None and name not in self.errors:
-                cleaned[name] = 0
+                cleaned[name] = implied.get(subtype, 0)
         return cleaned
+
+    def ecca_totals(self) -> dict[scoring.EccaScarType, int]:
+        return _type_totals(self.grid())
 
     def grid(self) -> dict[tuple[str, str], int]:
         return {
@@ -376,13 +416,26 @@ class ScarAssessmentForm(forms.ModelForm):
         return any(name.startswith("cell_") for name in self.errors)
 
     def gb_rows(self):
-        return [(subtype, self[name]) for subtype, name in GB_COUNT_FIELDS.items()]
+        """(subtype, field, ECCA type it is filled from or None) for the template."""
+        source = {subtype: t for t, subtype in scoring.GB_SUBTYPE_FROM_ECCA.items()}
+        return [(s, self[name], source.get(s)) for s, name in GB_COUNT_FIELDS.items()]
 
     def cadi_rows(self):
         return [self[name] for name in CADI_FIELDS]
 
     def dlqi_rows(self):
-        return [self[name] for name in DLQI_FIELDS]
+        """(item number, field) for each item; the template lays item 7 out in two parts."""
+        return [(number, self[name]) for number, name in enumerate(DLQI_FIELDS, 1)]
+
+    def dlqi_work_fields(self):
+        return self[f"dlqi_{scoring.DLQI_WORK_ITEM}"], self[DLQI_WORK_PROBLEM_FIELD]
+
+
+def _type_totals(grid) -> dict[scoring.EccaScarType, int]:
+    totals = dict.fromkeys(scoring.EccaScarType, 0)
+    for (_region, scar_type), count in grid.items():
+        totals[scoring.EccaScarType(scar_type)] += count or 0
+    return totals
 
 
 def assessors():

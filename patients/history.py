@@ -17,6 +17,10 @@ class Change:
     new: str
 
 
+# Not editable on forms, but part of what was recorded: which warnings were acknowledged.
+_SHOWN_READ_ONLY = frozenset({"acknowledged_warnings"})
+
+
 @dataclass
 class HistoryEntry:
     at: datetime
@@ -34,6 +38,10 @@ def _display(record, field_name: str) -> str:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "yes" if value else "no"
+    if isinstance(value, list):
+        # Acknowledged warnings (JSON): what was acknowledged, in words.
+        shown = [str(v.get("message", v)) if isinstance(v, dict) else str(v) for v in value]
+        return "; ".join(shown) or "(none)"
     return str(value)
 
 
@@ -64,6 +72,11 @@ def history_entries(
                 else:
                     old, new = _display(previous, change.field), _display(record, change.field)
                     changes.append(Change(label, old, new))
+            # diff_against compares editable fields only; these read-only ones are compared here.
+            for name in sorted(_SHOWN_READ_ONLY):
+                if hasattr(record, name) and getattr(record, name) != getattr(previous, name):
+                    label = str(opts.get_field(name).verbose_name)
+                    changes.append(Change(label, _display(previous, name), _display(record, name)))
             if changes:
                 entries.append(HistoryEntry(record.history_date, _by(record), "Amended", changes))
         previous = record

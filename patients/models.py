@@ -4,7 +4,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -445,8 +445,27 @@ def _gb_count(subtype: scoring.GoodmanBaronSubtype) -> models.PositiveSmallInteg
     )
 
 
+def _dlqi_choices(item: int) -> list[tuple[str, str]]:
+    if item == scoring.DLQI_WORK_ITEM:
+        return [(a.value, a.label) for a in scoring.DlqiWorkAnswer]
+    return [
+        (a.value, a.label)
+        for a in scoring.DlqiAnswer
+        if a is not scoring.DlqiAnswer.NOT_RELEVANT or item in scoring.DLQI_NOT_RELEVANT_ITEMS
+    ]
+
+
+def _dlqi_answer(item: int) -> models.CharField:
+    # The answer as the patient gave it (not its score), so "not relevant" stays distinguishable
+    # from "not at all"; NULL is an unanswered item, which the Cardiff rules score.
+    return models.CharField(
+        f"DLQI {item}", max_length=20, null=True, blank=True, choices=_dlqi_choices(item)
+    )
+
+
 CADI_FIELDS = [f"cadi_{n}" for n in range(1, 6)]
 DLQI_FIELDS = [f"dlqi_{n}" for n in range(1, 11)]
+DLQI_WORK_PROBLEM_FIELD = "dlqi_7_problem"
 GB_COUNT_FIELDS = {subtype: f"gb_{subtype.value}" for subtype in scoring.GoodmanBaronSubtype}
 
 
@@ -465,9 +484,45 @@ def _each_between(fields, low: int, high: int) -> Q:
     return condition
 
 
+def _dlqi_answers_valid() -> Q:
+    condition = Q()
+    for item, name in enumerate(DLQI_FIELDS, 1):
+        allowed = [value for value, _ in _dlqi_choices(item)]
+        condition &= Q(**{f"{name}__isnull": True}) | Q(**{f"{name}__in": allowed})
+    problems = [p.value for p in scoring.DlqiWorkProblem]
+    return condition & (
+        Q(**{f"{DLQI_WORK_PROBLEM_FIELD}__isnull": True})
+        | Q(**{f"{DLQI_WORK_PROBLEM_FIELD}__in": problems})
+    )
+
+
 class ScarAssessmentQuerySet(ArchivableQuerySet):
+    def with_superseded(self) -> "ScarAssessmentQuerySet":
+        """Annotates `is_superseded`: another current assessment of the same patient on the same
+        date was recorded later (by creation time, then id). Only the last of a day counts in the
+        trend and in change from baseline; one subquery, no extra round trip."""
+        later_same_day = (
+            self.model.objects.current()
+            .filter(patient=OuterRef("patient"), assessed_on=OuterRef("assessed_on"))
+            .filter(
+                Q(created_at__gt=OuterRef("created_at"))
+                | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+            )
+        )
+        return self.annotate(is_superseded=Exists(later_same_day))
+
+    def latest_of_each_day(self) -> "ScarAssessmentQuerySet":
+        """Current assessments that count: archived ones and superseded same-day ones left out."""
+        return self.current().with_superseded().filter(is_superseded=False)
+
+    def same_day_as(self, *, patient: Patient, day: dt.date, exclude_pk: int | None = None):
+        """Other current assessments of the patient on `day` (for the same-day warning)."""
+        rows = self.current().filter(patient=patient, assessed_on=day).select_related("assessor")
+        return rows.exclude(pk=exclude_pk) if exclude_pk else rows
+
     def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
-        return self.current().filter(patient=patient).select_related("assessor")
+        """Every current assessment of the patient, each marked whether it is superseded."""
+        return self.current().filter(patient=patient).select_related("assessor").with_superseded()
 
 
 class ScarAssessment(Archivable):
@@ -511,17 +566,30 @@ class ScarAssessment(Archivable):
     cadi_3 = _answer("CADI 3")
     cadi_4 = _answer("CADI 4")
     cadi_5 = _answer("CADI 5")
-    dlqi_1 = _answer("DLQI 1")
-    dlqi_2 = _answer("DLQI 2")
-    dlqi_3 = _answer("DLQI 3")
-    dlqi_4 = _answer("DLQI 4")
-    dlqi_5 = _answer("DLQI 5")
-    dlqi_6 = _answer("DLQI 6")
-    dlqi_7 = _answer("DLQI 7")
-    dlqi_8 = _answer("DLQI 8")
-    dlqi_9 = _answer("DLQI 9")
-    dlqi_10 = _answer("DLQI 10")
+    dlqi_1 = _dlqi_answer(1)
+    dlqi_2 = _dlqi_answer(2)
+    dlqi_3 = _dlqi_answer(3)
+    dlqi_4 = _dlqi_answer(4)
+    dlqi_5 = _dlqi_answer(5)
+    dlqi_6 = _dlqi_answer(6)
+    dlqi_7 = _dlqi_answer(7)
+    dlqi_8 = _dlqi_answer(8)
+    dlqi_9 = _dlqi_answer(9)
+    dlqi_10 = _dlqi_answer(10)
+    dlqi_7_problem = models.CharField(
+        "DLQI 7, problem at work or study",
+        max_length=20,
+        null=True,
+        blank=True,
+        choices=[(p.value, p.label) for p in scoring.DlqiWorkProblem],
+        help_text="Item 7's second part, asked when the answer to the first is no.",
+    )
     notes = models.TextField(blank=True)
+    # The contradiction warnings shown when the assessment was saved and ticked as checked:
+    # [{"code", "message", "by" (username), "at" (ISO time)}]. Written only by the services.
+    acknowledged_warnings = models.JSONField(
+        "Warnings acknowledged", default=list, blank=True, editable=False
+    )
 
     # Stored results, written only by set_scores().
     ecca_score = models.PositiveSmallIntegerField("ECCA", editable=False)
@@ -562,18 +630,17 @@ class ScarAssessment(Archivable):
                 name="assessment_keloid_area_in_range",
             ),
             models.CheckConstraint(
-                condition=_each_between(CADI_FIELDS + DLQI_FIELDS, 0, 3),
-                name="assessment_answers_0_to_3",
+                condition=_each_between(CADI_FIELDS, 0, 3),
+                name="assessment_cadi_answers_0_to_3",
+            ),
+            models.CheckConstraint(
+                condition=_dlqi_answers_valid(),
+                name="assessment_dlqi_answers_valid",
             ),
             models.CheckConstraint(
                 condition=_all_or_none(CADI_FIELDS),
                 name="assessment_cadi_complete_or_absent",
                 violation_error_message="Answer all five CADI questions or none.",
-            ),
-            models.CheckConstraint(
-                condition=_all_or_none(DLQI_FIELDS),
-                name="assessment_dlqi_complete_or_absent",
-                violation_error_message="Answer all ten DLQI questions or none.",
             ),
             models.CheckConstraint(
                 condition=Q(ecca_score__lte=scoring.ECCA_MAX), name="assessment_ecca_in_range"
@@ -619,21 +686,34 @@ class ScarAssessment(Archivable):
         answers = [getattr(self, name) for name in CADI_FIELDS]
         return None if answers[0] is None else answers
 
-    def dlqi_answers(self) -> list[int] | None:
-        answers = [getattr(self, name) for name in DLQI_FIELDS]
-        return None if answers[0] is None else answers
+    def dlqi_answers(self) -> list[str | None]:
+        """The ten answers as given (item 7: its yes / no / not relevant part); None unanswered."""
+        return [getattr(self, name) or None for name in DLQI_FIELDS]
+
+    @property
+    def dlqi_recorded(self) -> bool:
+        """Whether any DLQI answer was entered (a DLQI may be recorded yet not scored)."""
+        return any(self.dlqi_answers()) or bool(self.dlqi_7_problem)
+
+    def dlqi_unanswered(self) -> list[int]:
+        return scoring.dlqi_unanswered(self.dlqi_answers(), self.dlqi_7_problem or None)
+
+    def dlqi_result(self) -> scoring.DlqiResult | None:
+        if not self.dlqi_recorded:
+            return None
+        return scoring.dlqi_from_answers(self.dlqi_answers(), self.dlqi_7_problem or None)
 
     def compute_scores(self, ecca_counts: dict[str, int]) -> dict[str, int | None]:
         """All totals for these answers and the given ECCA counts per scar type."""
         cadi = self.cadi_answers()
-        dlqi = self.dlqi_answers()
+        dlqi = self.dlqi_result()
         return {
             "ecca_score": scoring.ecca_score(ecca_counts),
             "gb_quantitative_score": scoring.goodman_baron_quantitative(
                 self.gb_counts(), self.keloid_area_cm2
             ),
             "cadi_score": None if cadi is None else scoring.cadi_score(cadi),
-            "dlqi_score": None if dlqi is None else scoring.dlqi_score(dlqi).total,
+            "dlqi_score": None if dlqi is None else dlqi.total,
         }
 
     def set_scores(self, ecca_counts: dict[str, int]) -> None:

@@ -31,19 +31,29 @@ class ProgressRow:
     gb_quantitative: Change | None
     cadi: Change | None
     dlqi: Change | None
+    is_superseded: bool = False
+
+
+def is_superseded(assessment) -> bool:
+    """Set by ScarAssessment.objects.with_superseded(); False for objects without it."""
+    return bool(getattr(assessment, "is_superseded", False))
 
 
 def progress_rows(assessments: Sequence) -> list[ProgressRow]:
-    """One row per assessment in date order; the first is the baseline. CADI and DLQI are
-    compared with the first assessment that recorded them."""
+    """One row per assessment in date order; the first that counts is the baseline. CADI and
+    DLQI are compared with the first counting assessment that recorded them.
+
+    A superseded assessment (another was recorded later on the same day) keeps its row, marked,
+    but is neither a baseline nor compared: only the last assessment of a day counts."""
+    counting = [a for a in assessments if not is_superseded(a)]
     if not assessments:
         return []
-    baseline = assessments[0]
-    cadi_base = next((a for a in assessments if a.cadi_score is not None), None)
-    dlqi_base = next((a for a in assessments if a.dlqi_score is not None), None)
+    baseline = counting[0] if counting else None
+    cadi_base = next((a for a in counting if a.cadi_score is not None), None)
+    dlqi_base = next((a for a in counting if a.dlqi_score is not None), None)
 
     def versus(base, a, score: str) -> Change | None:
-        if base is None or a is base:
+        if base is None or a is base or is_superseded(a):
             return None
         return change_from(getattr(base, score), getattr(a, score))
 
@@ -55,6 +65,7 @@ def progress_rows(assessments: Sequence) -> list[ProgressRow]:
             gb_quantitative=versus(baseline, a, "gb_quantitative_score"),
             cadi=versus(cadi_base, a, "cadi_score"),
             dlqi=versus(dlqi_base, a, "dlqi_score"),
+            is_superseded=is_superseded(a),
         )
         for a in assessments
     ]

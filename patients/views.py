@@ -79,11 +79,13 @@ def patient_detail(request, pk: int):
 
 
 def _assessment_context(patient: Patient) -> dict:
-    # One query for the table and all three chart panels.
+    # One query for the table and all three chart panels. The table lists every current
+    # assessment; the trend only the last of each day (superseded ones are marked in the table).
     assessments = list(ScarAssessment.objects.for_chart(patient))
-    points = [(a.assessed_on, a) for a in assessments]
+    points = [(a.assessed_on, a) for a in assessments if not a.is_superseded]
     return {
         "progress": progress_rows(assessments),
+        "dlqi_bands_source": scoring.DLQI_BANDS_SOURCE,
         "trend_panels": [
             line_panel(
                 [(d, a.ecca_score) for d, a in points],

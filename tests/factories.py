@@ -12,7 +12,7 @@ from patients.models import (
     ScarAssessment,
     SexAtBirth,
 )
-from patients.services import assessment_record
+from patients.services import assessment_check, assessment_record
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -59,7 +59,9 @@ class PhotoConsentFactory(factory.django.DjangoModelFactory):
 class ScarAssessmentFactory(factory.django.DjangoModelFactory):
     """Recorded through the real service, so scores and grid rows are exactly as in the app.
 
-    Pass `grid={("left_cheek", "ice_pick"): 12, ...}` for the region x scar-type counts.
+    Pass `grid={("left_cheek", "ice_pick"): 12, ...}` for the region x scar-type counts. Any
+    contradiction warnings are acknowledged by the assessor, as the form would require; pass
+    `acknowledged=[...]` to choose.
     """
 
     class Meta:
@@ -71,6 +73,11 @@ class ScarAssessmentFactory(factory.django.DjangoModelFactory):
     gb_grade = 3
 
     @classmethod
-    def _create(cls, model_class, *args, grid=None, **kwargs):
+    def _create(cls, model_class, *args, grid=None, acknowledged=None, **kwargs):
         assessment = model_class(**kwargs)
-        return assessment_record(assessment=assessment, grid=grid or {}, by=kwargs["assessor"])
+        grid = grid or {}
+        if acknowledged is None:
+            acknowledged = [w.code for w in assessment_check(assessment=assessment, grid=grid)]
+        return assessment_record(
+            assessment=assessment, grid=grid, acknowledged=acknowledged, by=kwargs["assessor"]
+        )

@@ -60,7 +60,16 @@ def test_recomputing_from_stored_counts_gives_the_stored_scores(dermatologist, p
     }
     gb = {f"gb_{s.value}": rng.choice([0, 1, 10, 11, 20, 21]) for s in scoring.GoodmanBaronSubtype}
     answers = {f"cadi_{n}": rng.randint(0, 3) for n in range(1, 6)}
-    answers |= {f"dlqi_{n}": rng.randint(0, 3) for n in range(1, 11)}
+    # DLQI answers as given, "not relevant", item 7's two parts and unanswered items included.
+    answers |= {
+        f"dlqi_{n}": rng.choice([None, "very_much", "a_lot", "a_little", "not_at_all"])
+        if n < 3
+        else rng.choice([None, "very_much", "a_lot", "a_little", "not_at_all", "not_relevant"])
+        for n in range(1, 11)
+        if n != 7
+    }
+    answers["dlqi_7"] = rng.choice([None, "yes", "no", "not_relevant"])
+    answers["dlqi_7_problem"] = rng.choice([None, "a_lot", "a_little", "not_at_all"])
     created = ScarAssessmentFactory(
         patient=patient,
         assessor=dermatologist,
@@ -82,7 +91,9 @@ def test_recomputing_from_stored_counts_gives_the_stored_scores(dermatologist, p
 def test_cadi_and_dlqi_are_optional_and_stored_when_answered(dermatologist, patient):
     without = ScarAssessmentFactory(patient=patient, assessor=dermatologist)
     assert (without.cadi_score, without.dlqi_score, without.dlqi_band) == (None, None, None)
-    answers = {f"dlqi_{n}": 2 for n in range(1, 11)} | {f"cadi_{n}": 3 for n in range(1, 6)}
+    # Every DLQI item answered "a lot" (item 7: not prevented, but a lot of a problem): 2 each.
+    answers = {f"dlqi_{n}": "a_lot" for n in range(1, 11)} | {f"cadi_{n}": 3 for n in range(1, 6)}
+    answers |= {"dlqi_7": "no", "dlqi_7_problem": "a_lot"}
     answered = ScarAssessmentFactory(patient=patient, assessor=dermatologist, **answers)
     assert answered.cadi_score == 15
     assert answered.dlqi_score == 20

@@ -71,7 +71,9 @@ def test_recording_an_assessment_stores_the_computed_scores(derm_client, dermato
     )
     assert response.redirect_chain == [(f"/patients/{patient.pk}/", 302)]
     assessment = ScarAssessment.objects.get()
-    assert (assessment.ecca_score, assessment.gb_quantitative_score) == (125, 0)
+    # The 12 ice pick scars of the grid are counted once: the empty Goodman & Baron group C
+    # field takes them (x2 multiplier, 3 points: 6).
+    assert (assessment.ecca_score, assessment.gb_quantitative_score) == (125, 6)
     assert assessment.assessor == dermatologist
     assert "Assessment saved: ECCA 125" in response.content.decode()
 
@@ -131,7 +133,9 @@ def test_partly_answered_cadi_is_refused_with_the_missing_items(
 
 
 def test_answer_out_of_range_is_refused(derm_client, dermatologist, patient):
-    data = form_data(dermatologist, **({f"dlqi_{n}": "1" for n in range(1, 11)} | {"dlqi_4": "4"}))
+    # DLQI answers are words now (issue 10); "4" is no answer at all.
+    answers = {f"dlqi_{n}": "a_little" for n in range(1, 11)} | {"dlqi_7": "no", "dlqi_4": "4"}
+    data = form_data(dermatologist, **answers)
     response = derm_client.post(f"/patients/{patient.pk}/assessments/new/", data)
     assert "dlqi_4" in response.context["form"].errors
     assert ScarAssessment.objects.count() == 0

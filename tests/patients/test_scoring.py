@@ -521,7 +521,11 @@ def test_scale_versions(version: str, expected: str):
 
 def test_copyright_lines():
     assert CADI_COPYRIGHT == "© Cardiff Acne Disability Index, Motley RJ, Finlay AY 1992."
-    assert DLQI_COPYRIGHT == "© Dermatology Life Quality Index, Finlay AY, Khan GK 1992."
+    # Cardiff's required statement, complete (issue 10).
+    assert DLQI_COPYRIGHT == (
+        "© Dermatology Life Quality Index. A Y Finlay, G K Khan, April 1992 "
+        "www.dermatology.org.uk, this must not be copied without the permission of the authors."
+    )
 
 
 # ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0004_risk_factors"),
+        ("patients", "0007_risk_factors"),
         ("treatments", "0003_session_appointment"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

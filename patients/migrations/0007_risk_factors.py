@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0003_fitzpatrick_until_assessed_audit_users_optional"),
+        ("patients", "0006_dlqi_answers_constraint"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

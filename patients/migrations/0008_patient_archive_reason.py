@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("patients", "0004_risk_factors"),
+        ("patients", "0007_risk_factors"),
     ]
 
     operations = [
