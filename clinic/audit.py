@@ -177,8 +177,8 @@ class AccessLoggedAdmin:
 
     def history_view(self, request, object_id, extra_context=None):
         response = super().history_view(request, object_id, extra_context)
-        obj = getattr(response, "context_data", {}).get("object")
-        if response.status_code == 200 and (patient := patient_of(obj)) is not None:
+        obj = self.get_object(request, unquote(object_id)) if response.status_code == 200 else None
+        if (patient := patient_of(obj)) is not None:
             access_record(request, patient=patient, obj=obj)
         return response
 
