@@ -50,10 +50,11 @@ class Command(BaseCommand):
         for missing in manifest["missing_files"]:
             self.stderr.write(f"Missing from storage: {missing['storage']}/{missing['name']}")
         patients = manifest["counts"].get("patients.Patient", 0)
+        stored = len(manifest["files"]) - 1  # all but the database dump
         self.stdout.write(
             self.style.SUCCESS(
-                f"Backup written: {archive} ({archive.stat().st_size:,} bytes, {patients} patients, "
-                f"{len(manifest['files'])} files) in {time.monotonic() - started:.1f} s."
+                f"Backup written: {archive} ({archive.stat().st_size:,} bytes; {patients} "
+                f"patients, {stored} stored files) in {time.monotonic() - started:.1f} s."
             )
         )
         self.stdout.write(

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Restored {archive} (made {manifest['created_at']}): {patients} patients, "
-                f"{len(manifest['files'])} files, in {time.monotonic() - started:.1f} s. "
+                f"{len(manifest['files']) - 1} stored files in {time.monotonic() - started:.1f} s. "
                 "Run `manage.py migrate` if this version of the app is newer than the archive."
             )
         )
