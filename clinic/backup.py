@@ -34,7 +34,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import Storage, storages
-from django.db import connections, models, transaction
+from django.db import DatabaseError, connections, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -384,7 +384,12 @@ def backup_restore(
         manifest = _read_manifest(tar)
     _check_compatible(manifest, connection, force=force)
     if not force:
-        _check_empty(connection, manifest)
+        try:
+            _check_empty(connection, manifest)
+        except DatabaseError as error:
+            raise BackupError(
+                f"Cannot read the target database ({error}). Create it empty first."
+            ) from error
 
     with tempfile.TemporaryDirectory(prefix="clinic-restore-") as work:
         dump = Path(work) / DUMP_NAMES[connection.vendor]
