@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint format vendor migrate seed clean
+.PHONY: run test check lint format vendor migrate seed clean backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ run: $(VENV)/.run-deps
 ## test: install the dev tools and run the whole suite (PostgreSQL when DATABASE_URL is set)
 test: $(VENV)/.dev-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## backup: write var/backups/clinic-<UTC time>.tar.gz (or BACKUP_DIR=dir, ARCHIVE=path): database,
+## photos and a SHA-256 manifest, mode 0600. It holds health data: encrypt it (see README).
+# Like `run`, local use needs no settings; production sets DJANGO_DEBUG=0 and its own variables.
+backup restore: export DJANGO_DEBUG ?= 1
+backup: $(VENV)/.run-deps
+	$(BIN)/python manage.py backup $(if $(ARCHIVE),--archive "$(ARCHIVE)") $(if $(BACKUP_DIR),--dir "$(BACKUP_DIR)")
+
+## restore: ARCHIVE=path restores a backup into an empty install (FORCE=1 overwrites a non-empty one)
+restore: $(VENV)/.run-deps
+	@test -n "$(ARCHIVE)" || { echo "usage: make restore ARCHIVE=var/backups/clinic-....tar.gz" >&2; exit 2; }
+	$(BIN)/python manage.py restore "$(ARCHIVE)" $(if $(FORCE),--force)
 
 ## check: lint, formatting, missing migrations, and the production settings check
 check: $(VENV)/.dev-deps
