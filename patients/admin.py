@@ -1,8 +1,11 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin_archive import ArchiveActionAdmin
 from clinic.audit import AccessLoggedAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
+
+CLINICIAN_PERMISSION = "patients.act_as_clinician"
 
 
 class SuperuserDeleteOnly:
@@ -10,6 +13,20 @@ class SuperuserDeleteOnly:
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return request.user.is_superuser
+
+
+class ClinicalRecordAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly):
+    """A clinical record in the admin follows the app's rules: opening it is logged, it is added
+    in the app (where the safety rules and services run), changed only by a clinician, and
+    archived with a reason, never deleted."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return super().has_change_permission(request, obj) and request.user.has_perm(
+            CLINICIAN_PERMISSION
+        )
 
 
 class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
@@ -20,7 +37,9 @@ class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+    archive_permission = "patients.archive_patient"
+
     list_display = [
         "mrn",
         "last_name",
@@ -39,11 +58,31 @@ class PatientAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
         "created_by",
         "updated_at",
         "updated_by",
+        "is_archived",
         "archived_at",
         "archived_by",
+        "archive_reason",
     ]
     list_select_related = True
     inlines = [PhotoConsentInline]
+    actions = ["restore_selected"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        # The skin history and risk factors are the dermatologist's to record.
+        if not request.user.has_perm(CLINICIAN_PERMISSION):
+            readonly += [f for f in Patient.CLINICAL_FIELDS if f not in readonly]
+        return readonly
+
+    @admin.action(description="Restore selected archived patients", permissions=["archive"])
+    def restore_selected(self, request, queryset):
+        restored = [p for p in queryset if p.is_archived]
+        for patient in restored:
+            patient.unarchive(by=request.user)
+        self.message_user(request, f"Restored {len(restored)} patient(s).")
+
+    def has_archive_permission(self, request) -> bool:
+        return request.user.has_perm("patients.archive_patient")
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
@@ -84,7 +123,7 @@ class ScarCountInline(admin.TabularInline):
 
 
 @admin.register(ScarAssessment)
-class ScarAssessmentAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class ScarAssessmentAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
     """View-only: assessments are recorded and amended in the app, where scores are recomputed
     from the counts; editing a stored score here would break that guarantee."""
 
@@ -104,6 +143,7 @@ class ScarAssessmentAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryA
     date_hierarchy = "assessed_on"
     list_select_related = ["patient", "assessor"]
     inlines = [ScarCountInline]
+    archive_permission = "patients.change_scarassessment"
 
     def has_add_permission(self, request) -> bool:
         return False

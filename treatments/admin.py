@@ -1,8 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from clinic.audit import AccessLoggedAdmin
-from patients.admin import SuperuserDeleteOnly
+from patients.admin import ClinicalRecordAdmin, SuperuserDeleteOnly
 from treatments.models import (
     PROCEDURE_MODELS,
     AdverseEvent,
@@ -53,9 +52,10 @@ class ModalityFilter(admin.SimpleListFilter):
 
 
 @admin.register(TreatmentSession)
-class TreatmentSessionAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class TreatmentSessionAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
     """Sessions with their procedures, adverse events and acknowledged warnings, to read."""
 
+    archive_permission = "treatments.change_treatmentsession"
     list_display = ["performed_at", "patient", "clinician", "modality_list", "next_session_due"]
     list_filter = [ModalityFilter, "clinician", "performed_at", "anaesthesia"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
@@ -83,7 +83,7 @@ class TreatmentSessionAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistor
 
 
 @admin.register(AdverseEvent)
-class AdverseEventAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class AdverseEventAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
     list_display = ["onset_on", "event_type", "severity", "session", "resolved_on"]
     list_filter = ["event_type", "severity"]
     search_fields = ["session__patient__mrn", "session__patient__last_name"]
@@ -92,7 +92,7 @@ class AdverseEventAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdm
 
 
 @admin.register(TopicalRegimen)
-class TopicalRegimenAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class TopicalRegimenAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
     list_display = ["patient", "agent", "strength_percent", "frequency", "started_on", "stopped_on"]
     list_filter = ["agent"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -101,7 +101,7 @@ class TopicalRegimenAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryA
 
 
 @admin.register(SkinTest)
-class SkinTestAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class SkinTestAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
     list_display = ["patient", "product", "tested_on", "read_on", "result"]
     list_filter = ["result", "material"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -110,9 +110,10 @@ class SkinTestAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ClinicalPhoto)
-class ClinicalPhotoAdmin(AccessLoggedAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class ClinicalPhotoAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
     """Metadata only: the images themselves open through the app's permission-checked views."""
 
+    archive_permission = "treatments.change_clinicalphoto"
     list_display = ["taken_on", "patient", "view", "lighting", "width", "height", "archived_at"]
     list_filter = ["view", "lighting", "taken_on"]
     search_fields = ["patient__mrn", "patient__last_name", "sha256"]
