@@ -4,6 +4,7 @@ Local use needs nothing set (SQLite under var/, debug only when asked for); prod
 environment variables: see the table in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -188,10 +189,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in throttling: lock a username + address pair out after repeated failures.
+# Sign-in throttling (clinic/signin.py). Three ceilings, each with its own limit and cool-off,
+# all time-based so nobody can lock staff out for good: a username + address pair, one address
+# across usernames (a shared clinic address sees every desk's typos, so it is higher), and one
+# username across addresses. The cool-off runs from the most recent failure it counts.
 AXES_FAILURE_LIMIT = envint("DJANGO_AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("DJANGO_AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_PAIR_COOLOFF = timedelta(hours=envint("DJANGO_AXES_COOLOFF_HOURS", 1))
+SIGNIN_ADDRESS_FAILURE_LIMIT = envint("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_COOLOFF = timedelta(minutes=envint("DJANGO_AXES_ADDRESS_COOLOFF_MINUTES", 30))
+SIGNIN_USERNAME_FAILURE_LIMIT = envint("DJANGO_AXES_USERNAME_FAILURE_LIMIT", 10)
+SIGNIN_USERNAME_COOLOFF = timedelta(minutes=envint("DJANGO_AXES_USERNAME_COOLOFF_MINUTES", 30))
+AXES_HANDLER = "clinic.signin.CeilingsHandler"
+AXES_COOLOFF_TIME = "clinic.signin.axes_cool_off"
+AXES_USERNAME_CALLABLE = "clinic.signin.axes_username"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("DJANGO_AXES_ENABLED", default=True)
