@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "patients",
     "scheduling",
@@ -57,9 +60,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the two-factor step.
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.NoStoreMiddleware",
     # Every page needs a signed-in user unless its view opts out (sign-in, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.IdleTimeoutMiddleware",
+    "clinic.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -173,6 +181,11 @@ SESSION_COOKIE_HTTPONLY = True
 # A shared treatment-room tablet must not stay signed in for days.
 SESSION_COOKIE_AGE = envint("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Idle sign-out (clinic/middleware.py): the next request after this many minutes without user
+# activity signs out. Requests matching these patterns (health checks, calendar feeds) or carrying
+# the X-Clinic-Background header are answered but never count as activity.
+IDLE_TIMEOUT_MINUTES = envint("DJANGO_IDLE_TIMEOUT_MINUTES", 15)
+IDLE_IGNORED_PATHS = [r"^/healthz$", r"^/schedule/feed/[^/]+\.ics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -210,6 +223,8 @@ AXES_ENABLED = envbool("DJANGO_AXES_ENABLED", default=True)
 EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 CLINIC_NAME = envstr("CLINIC_NAME", "Scar Clinic")
+# Two-factor sign-in (clinic/two_factor.py): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = CLINIC_NAME
 PHOTO_MAX_UPLOAD_BYTES = envint("PHOTO_MAX_UPLOAD_MB", 25) * 1024 * 1024
 PHOTO_MAX_PIXELS = envint("PHOTO_MAX_MEGAPIXELS", 60) * 1_000_000
 # Several photos arrive in one request; keep large ones on disk, not in memory, while reading.
