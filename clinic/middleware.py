@@ -92,8 +92,9 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_verified():
             pending = request.session.get(two_factor.PENDING_SESSION_KEY)
-            if pending is None or pending:
-                # Re-checked while pending: a device added or removed since sign-in counts.
+            if pending != "":
+                # Re-checked while pending, and when the device that verified this session has
+                # since been removed ("verified" but no longer): devices change during a session.
                 pending = two_factor.pending_step(user)
                 request.session[two_factor.PENDING_SESSION_KEY] = pending
             request.two_factor_pending = pending

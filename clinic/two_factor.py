@@ -18,8 +18,10 @@ RECOVERY_CODE_COUNT = 10
 AUTHENTICATOR_NAME = "Authenticator app"
 RECOVERY_NAME = "Recovery codes"
 
-# Session key: what this session still owes before it may open pages ("verify", "enrol", "").
+# Session key: what this session still owes before it may open pages: "verify", "enrol", "" for
+# nothing (no device and none required, as of sign-in), or VERIFIED once a code was accepted.
 PENDING_SESSION_KEY = "clinic_two_factor_pending"
+VERIFIED = "verified"
 
 
 def requires_two_factor(user) -> bool:
@@ -86,7 +88,7 @@ def two_factor_enrol(*, request, device: TOTPDevice, code: str) -> list[str] | N
         TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         codes = recovery_codes_issue(user=user)
     otp_login(request, device)
-    request.session[PENDING_SESSION_KEY] = ""
+    request.session[PENDING_SESSION_KEY] = VERIFIED
     return codes
 
 
@@ -128,7 +130,7 @@ def two_factor_verify(*, request, code: str) -> bool:
     # A new session key once the second factor is in: nothing from before it carries over.
     request.session.cycle_key()
     otp_login(request, device)
-    request.session[PENDING_SESSION_KEY] = ""
+    request.session[PENDING_SESSION_KEY] = VERIFIED
     return True
 
 

@@ -4,7 +4,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.roles import Role
-from clinic.two_factor import PENDING_SESSION_KEY, requires_two_factor
+from clinic.two_factor import PENDING_SESSION_KEY, VERIFIED, requires_two_factor
 from tests.factories import PatientFactory, UserFactory
 
 
@@ -50,7 +50,7 @@ def mark_two_factor_verified(client: Client, user) -> None:
         device = TOTPDevice.objects.create(user=user, name="Test authenticator", confirmed=True)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[PENDING_SESSION_KEY] = ""
+    session[PENDING_SESSION_KEY] = VERIFIED
     session.save()
 
 

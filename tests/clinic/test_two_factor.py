@@ -255,3 +255,15 @@ def test_a_signed_in_user_without_staff_access_gets_403_from_the_admin(derm_clie
 def test_roles_without_admin_access_need_no_second_factor(db, role):
     user = UserFactory(role=role)
     assert password_sign_in(user).get("/").status_code == 200
+
+
+def test_removing_a_clinic_admins_authenticator_sends_them_back_to_enrolment(
+    admin_client_, clinic_admin
+):
+    assert admin_client_.get("/patients/").status_code == 200
+
+    TOTPDevice.objects.filter(user=clinic_admin).delete()
+
+    response = admin_client_.get("/patients/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/two-factor/?next=")
