@@ -59,9 +59,12 @@ class IdleTimeoutMiddleware:
                 return self._sign_out(request, "You were signed out after a period of inactivity.")
             if signed_in_for > settings.SESSION_COOKIE_AGE:
                 return self._sign_out(request, "Your session ended. Sign in again to continue.")
+            # A session from before these clocks existed starts them now.
             if SIGNED_IN_AT not in session:
                 session[SIGNED_IN_AT] = now
-            if not is_background(request) and idle_for >= ACTIVITY_RESOLUTION_SECONDS:
+            if LAST_ACTIVITY not in session or (
+                not is_background(request) and idle_for >= ACTIVITY_RESOLUTION_SECONDS
+            ):
                 session[LAST_ACTIVITY] = now
         return self.get_response(request)
 

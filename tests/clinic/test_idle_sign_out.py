@@ -101,3 +101,15 @@ def test_a_half_signed_in_session_also_times_out(clinic_admin, clock):
     clock.shift(dt.timedelta(minutes=16))
 
     assert client.get("/accounts/two-factor/")["Location"].startswith("/accounts/login/")
+
+
+def test_a_session_from_before_the_idle_clock_starts_it_on_its_next_request(front_desk, clock):
+    client = client_for(front_desk)
+    session = client.session
+    del session["clinic_last_activity"], session["clinic_signed_in_at"]
+    session.save()
+
+    assert client.get("/").status_code == 200
+    clock.shift(dt.timedelta(minutes=16))
+
+    assert client.get("/").status_code == 302
