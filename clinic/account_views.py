@@ -45,10 +45,16 @@ def two_factor_settings(request):
     if two_factor.has_two_factor(user):
         form = CodeForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            if two_factor.two_factor_disable(user=user, code=form.cleaned_data["code"]):
+            code = form.cleaned_data["code"]
+            if request.POST.get("action") == "new-codes":
+                codes = two_factor.recovery_codes_renew(user=user, code=code)
+                if codes is not None:
+                    context = {"codes": codes, "next": reverse("two_factor"), "renewed": True}
+                    return render(request, "clinic/two_factor_codes.html", context)
+            elif two_factor.two_factor_disable(user=user, code=code):
                 messages.success(request, "Two-factor sign-in is off.")
                 return redirect("two_factor")
-            form.add_error("code", "That code did not work, so two-factor sign-in stays on.")
+            form.add_error("code", "That code did not work, so nothing was changed.")
         context = {
             "form": form,
             "required": two_factor.requires_two_factor(user),

@@ -105,6 +105,10 @@ def recovery_codes_left(user) -> int:
     return StaticToken.objects.filter(device__user=user, device__confirmed=True).count()
 
 
+def _is_authenticator_code(code: str) -> bool:
+    return code.isdigit() and len(code) == 6
+
+
 def device_matching(*, user, code: str):
     """The confirmed device that accepts this code, or None. A TOTP code is refused once used
     (django-otp keeps the last accepted time step); a recovery code is deleted when used.
@@ -115,7 +119,7 @@ def device_matching(*, user, code: str):
     code = _normalise(code)
     if not code or len(code) > 16:
         return None
-    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    model = TOTPDevice if _is_authenticator_code(code) else StaticDevice
     with transaction.atomic():
         for device in model.objects.devices_for_user(user, confirmed=True).select_for_update():
             if device.verify_token(code):
@@ -132,6 +136,16 @@ def two_factor_verify(*, request, code: str) -> bool:
     otp_login(request, device)
     request.session[PENDING_SESSION_KEY] = VERIFIED
     return True
+
+
+def recovery_codes_renew(*, user, code: str) -> list[str] | None:
+    """New recovery codes in place of the old ones, proven by a current authenticator code."""
+    if not _is_authenticator_code(_normalise(code)):
+        return None  # a recovery code is not spent on a request that cannot use it
+    if device_matching(user=user, code=code) is None:
+        return None
+    with transaction.atomic():
+        return recovery_codes_issue(user=user)
 
 
 def two_factor_disable(*, user, code: str) -> bool:

@@ -210,7 +210,7 @@ def test_a_dermatologist_turns_two_factor_off_with_a_current_code(enrolled, cloc
 
     clock.shift(dt.timedelta(seconds=30))
     wrong = client.post("/accounts/two-factor/", {"code": "000000"})
-    assert b"stays on" in wrong.content
+    assert b"nothing was changed" in wrong.content
     clock.shift(dt.timedelta(seconds=30))
     client.post("/accounts/two-factor/", {"code": code_for(device)})
 
@@ -267,3 +267,29 @@ def test_removing_a_clinic_admins_authenticator_sends_them_back_to_enrolment(
     response = admin_client_.get("/patients/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/two-factor/?next=")
+
+
+def test_new_recovery_codes_replace_the_old_ones(enrolled, clock):
+    alice, device, old_codes = enrolled
+    client = client_for(alice, verified=True)
+
+    response = client.post(
+        "/accounts/two-factor/", {"code": code_for(device), "action": "new-codes"}
+    )
+
+    new_codes = response.context["codes"]
+    assert len(new_codes) == 10
+    assert b"the old ones no longer work" in response.content
+    stored = set(StaticToken.objects.filter(device__user=alice).values_list("token", flat=True))
+    assert stored == set(new_codes)
+    assert not stored & set(old_codes)
+
+
+def test_new_recovery_codes_need_an_authenticator_code(enrolled, clock):
+    alice, _, old_codes = enrolled
+    client = client_for(alice, verified=True)
+
+    response = client.post("/accounts/two-factor/", {"code": old_codes[0], "action": "new-codes"})
+
+    assert b"nothing was changed" in response.content
+    assert StaticToken.objects.filter(device__user=alice).count() == 10  # and none is spent
