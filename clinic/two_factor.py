@@ -78,10 +78,13 @@ def two_factor_enrol(*, request, device: TOTPDevice, code: str) -> list[str] | N
     recovery codes. Returns the codes (to be shown once) or None if the code was wrong."""
     user = request.user
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(
-            pk=device.pk, user=user, confirmed=False
+        # Locked, and re-read: of two tabs confirming at once, only one succeeds.
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(pk=device.pk, user=user, confirmed=False)
+            .first()
         )
-        if not device.verify_token(_normalise(code)):
+        if device is None or not device.verify_token(_normalise(code)):
             return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
