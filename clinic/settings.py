@@ -4,6 +4,7 @@ Local use needs nothing set (SQLite under var/, debug only when asked for); prod
 environment variables: see the table in README.md.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -43,6 +44,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "clinic",
     "patients",
     "scheduling",
@@ -56,9 +60,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed the two-factor step.
+    "django_otp.middleware.OTPMiddleware",
+    "clinic.middleware.NoStoreMiddleware",
     # Every page needs a signed-in user unless its view opts out (sign-in, /healthz).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "clinic.middleware.IdleTimeoutMiddleware",
+    "clinic.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -176,6 +185,11 @@ SESSION_COOKIE_HTTPONLY = True
 # A shared treatment-room tablet must not stay signed in for days.
 SESSION_COOKIE_AGE = envint("DJANGO_SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Idle sign-out (clinic/middleware.py): the next request after this many minutes without user
+# activity signs out. Requests matching these patterns (health checks, calendar feeds) or carrying
+# the X-Clinic-Background header are answered but never count as activity.
+IDLE_TIMEOUT_MINUTES = envint("DJANGO_IDLE_TIMEOUT_MINUTES", 15)
+IDLE_IGNORED_PATHS = [r"^/healthz$", r"^/schedule/feed/[^/]+\.ics$"]
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
@@ -192,10 +206,20 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# Sign-in throttling: lock a username + address pair out after repeated failures.
+# Sign-in throttling (clinic/signin.py). Three ceilings, each with its own limit and cool-off,
+# all time-based so nobody can lock staff out for good: a username + address pair, one address
+# across usernames (a shared clinic address sees every desk's typos, so it is higher), and one
+# username across addresses. The cool-off runs from the most recent failure it counts.
 AXES_FAILURE_LIMIT = envint("DJANGO_AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = envint("DJANGO_AXES_COOLOFF_HOURS", 1)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+SIGNIN_PAIR_COOLOFF = timedelta(hours=envint("DJANGO_AXES_COOLOFF_HOURS", 1))
+SIGNIN_ADDRESS_FAILURE_LIMIT = envint("DJANGO_AXES_ADDRESS_FAILURE_LIMIT", 20)
+SIGNIN_ADDRESS_COOLOFF = timedelta(minutes=envint("DJANGO_AXES_ADDRESS_COOLOFF_MINUTES", 30))
+SIGNIN_USERNAME_FAILURE_LIMIT = envint("DJANGO_AXES_USERNAME_FAILURE_LIMIT", 10)
+SIGNIN_USERNAME_COOLOFF = timedelta(minutes=envint("DJANGO_AXES_USERNAME_COOLOFF_MINUTES", 30))
+AXES_HANDLER = "clinic.signin.CeilingsHandler"
+AXES_COOLOFF_TIME = "clinic.signin.axes_cool_off"
+AXES_USERNAME_CALLABLE = "clinic.signin.axes_username"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address", "username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = envbool("DJANGO_AXES_ENABLED", default=True)
@@ -203,6 +227,8 @@ AXES_ENABLED = envbool("DJANGO_AXES_ENABLED", default=True)
 EMAIL_BACKEND = envstr("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 CLINIC_NAME = envstr("CLINIC_NAME", "Scar Clinic")
+# Two-factor sign-in (clinic/two_factor.py): the name authenticator apps show for the account.
+OTP_TOTP_ISSUER = CLINIC_NAME
 PHOTO_MAX_UPLOAD_BYTES = envint("PHOTO_MAX_UPLOAD_MB", 25) * 1024 * 1024
 PHOTO_MAX_PIXELS = envint("PHOTO_MAX_MEGAPIXELS", 60) * 1_000_000
 # Several photos arrive in one request; keep large ones on disk, not in memory, while reading.

@@ -29,3 +29,6 @@ AXES_ENABLED = False
 STATIC_ROOT = tempfile.mkdtemp(prefix="clinic-test-static-")
 # Templates that exist only for tests (e.g. a fake chart panel).
 TEMPLATES[0]["DIRS"] = [*TEMPLATES[0]["DIRS"], BASE_DIR / "tests" / "templates"]  # noqa: F405
+# Many tests move the clock by hours around one signed-in client; idle sign-out has its own tests,
+# which set the production default back.
+IDLE_TIMEOUT_MINUTES = 60 * 24 * 365
