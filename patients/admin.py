@@ -1,7 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from clinic.admin_archive import ArchiveActionAdmin
+from clinic.admin_history import HistoryAdmin
 from clinic.audit import AccessLoggedAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
@@ -37,7 +37,7 @@ class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
+class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, HistoryAdmin):
     archive_permission = "patients.archive_patient"
 
     list_display = [
@@ -99,7 +99,7 @@ class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, S
 
 
 @admin.register(PhotoConsent)
-class PhotoConsentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class PhotoConsentAdmin(SuperuserDeleteOnly, HistoryAdmin):
     list_display = ["patient", "use", "given_on", "withdrawn_on", "recorded_by"]
     list_filter = ["use", "withdrawn_on"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -123,7 +123,7 @@ class ScarCountInline(admin.TabularInline):
 
 
 @admin.register(ScarAssessment)
-class ScarAssessmentAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
+class ScarAssessmentAdmin(ClinicalRecordAdmin, HistoryAdmin):
     """View-only: assessments are recorded and amended in the app, where scores are recomputed
     from the counts; editing a stored score here would break that guarantee."""
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin_history import HistoryAdmin
 from scheduling.models import Appointment, Room
 
 
@@ -12,14 +12,14 @@ class SuperuserDeleteOnly:
 
 
 @admin.register(Room)
-class RoomAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class RoomAdmin(SuperuserDeleteOnly, HistoryAdmin):
     list_display = ["name", "active"]
     list_filter = ["active"]
     search_fields = ["name"]
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class AppointmentAdmin(SuperuserDeleteOnly, HistoryAdmin):
     """View-only: appointments are booked and changed on the calendar, where the clash checks
     and status rules hold. An edit here would bypass them."""
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.admin_history import HistoryAdmin
 from patients.admin import ClinicalRecordAdmin, SuperuserDeleteOnly
 from treatments.models import (
     PROCEDURE_MODELS,
@@ -52,7 +52,7 @@ class ModalityFilter(admin.SimpleListFilter):
 
 
 @admin.register(TreatmentSession)
-class TreatmentSessionAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
+class TreatmentSessionAdmin(ClinicalRecordAdmin, HistoryAdmin):
     """Sessions with their procedures, adverse events and acknowledged warnings, to read."""
 
     archive_permission = "treatments.change_treatmentsession"
@@ -83,7 +83,7 @@ class TreatmentSessionAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(AdverseEvent)
-class AdverseEventAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
+class AdverseEventAdmin(ClinicalRecordAdmin, HistoryAdmin):
     list_display = ["onset_on", "event_type", "severity", "session", "resolved_on"]
     list_filter = ["event_type", "severity"]
     search_fields = ["session__patient__mrn", "session__patient__last_name"]
@@ -92,7 +92,7 @@ class AdverseEventAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(TopicalRegimen)
-class TopicalRegimenAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
+class TopicalRegimenAdmin(ClinicalRecordAdmin, HistoryAdmin):
     list_display = ["patient", "agent", "strength_percent", "frequency", "started_on", "stopped_on"]
     list_filter = ["agent"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -101,7 +101,7 @@ class TopicalRegimenAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(SkinTest)
-class SkinTestAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
+class SkinTestAdmin(ClinicalRecordAdmin, HistoryAdmin):
     list_display = ["patient", "product", "tested_on", "read_on", "result"]
     list_filter = ["result", "material"]
     search_fields = ["patient__mrn", "patient__last_name"]
@@ -110,7 +110,7 @@ class SkinTestAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(ClinicalPhoto)
-class ClinicalPhotoAdmin(ClinicalRecordAdmin, SimpleHistoryAdmin):
+class ClinicalPhotoAdmin(ClinicalRecordAdmin, HistoryAdmin):
     """Metadata only: the images themselves open through the app's permission-checked views."""
 
     archive_permission = "treatments.change_clinicalphoto"
