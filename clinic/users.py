@@ -1,10 +1,11 @@
 """Who holds a permission, as a queryset: for choosing people in forms (clinician, assessor)."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 
-def users_with_perm(perm: str, *, include_superusers: bool = False) -> QuerySet:
+def users_with_perm(perm: str, *, include_superusers: bool = False) -> QuerySet[AbstractBaseUser]:
     """Active users granted `perm` ("app_label.codename") through a group or directly.
 
     Superusers hold every permission implicitly; they are left out unless asked for, so that a

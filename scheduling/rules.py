@@ -62,7 +62,7 @@ class TransitionNotAllowed(SchedulingError):
 class AppointmentClash(SchedulingError):
     """The slot is taken; the message names by whom (patient initials and kind, never notes)."""
 
-    def __init__(self, message: str, *, clashes: tuple = ()) -> None:
+    def __init__(self, message: str, *, clashes: tuple[object, ...] = ()) -> None:
         super().__init__(message)
         self.clashes = clashes
 
