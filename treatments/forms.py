@@ -278,12 +278,6 @@ def procedure_formsets(data=None, *, session: TreatmentSession, add: list[str] =
     return formsets
 
 
-class AcknowledgeForm(forms.Form):
-    acknowledge = forms.MultipleChoiceField(
-        required=False, widget=forms.CheckboxSelectMultiple, choices=()
-    )
-
-
 class AdverseEventForm(forms.ModelForm):
     class Meta:
         model = AdverseEvent

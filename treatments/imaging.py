@@ -2,7 +2,7 @@
 
 Why this exists: a clinical photo is the most sensitive data the clinic holds (a face identifies
 the patient) and every upload is untrusted bytes. Rules from issue 6 ("Upload") and
-../shared/DOMAIN.md ("Clinical photographs"):
+docs/clinical-rules.md ("Clinical photographs"):
 
 - validate by content, never by file name: Pillow opens only JPEG, PNG, WebP and HEIC/HEIF;
 - refuse pixel bombs from the header, before any decoding (Pillow only warns below twice its own
