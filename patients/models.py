@@ -1,5 +1,6 @@
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -703,7 +704,9 @@ class ScarAssessment(Archivable):
             return None
         return scoring.dlqi_from_answers(self.dlqi_answers(), self.dlqi_7_problem or None)
 
-    def compute_scores(self, ecca_counts: dict[str, int]) -> dict[str, int | None]:
+    def compute_scores(
+        self, ecca_counts: Mapping[scoring.EccaScarType, int]
+    ) -> dict[str, int | None]:
         """All totals for these answers and the given ECCA counts per scar type."""
         cadi = self.cadi_answers()
         dlqi = self.dlqi_result()
@@ -716,13 +719,13 @@ class ScarAssessment(Archivable):
             "dlqi_score": None if dlqi is None else dlqi.total,
         }
 
-    def set_scores(self, ecca_counts: dict[str, int]) -> None:
+    def set_scores(self, ecca_counts: Mapping[scoring.EccaScarType, int]) -> None:
         for name, value in self.compute_scores(ecca_counts).items():
             setattr(self, name, value)
         self.ecca_version = scoring.ECCA_VERSION
         self.gb_version = scoring.GOODMAN_BARON_VERSION
 
-    def stored_ecca_counts(self) -> dict[str, int]:
+    def stored_ecca_counts(self) -> dict[scoring.EccaScarType, int]:
         """Scars per ECCA type, summed over regions, from the stored grid."""
         totals = dict.fromkeys(scoring.EccaScarType, 0)
         for cell in self.scar_counts.all():

@@ -1,8 +1,9 @@
 """Writes to patient records that must hold a rule: validated, attributed, atomic."""
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -12,7 +13,7 @@ from patients.models import FacialRegion, Patient, PhotoConsent, ScarAssessment,
 
 
 @transaction.atomic
-def patient_register(*, patient: Patient, by) -> Patient:
+def patient_register(*, patient: Patient, by: User) -> Patient:
     patient.created_by = by
     patient.updated_by = by
     patient.full_clean()
@@ -21,7 +22,7 @@ def patient_register(*, patient: Patient, by) -> Patient:
 
 
 @transaction.atomic
-def patient_update(*, patient: Patient, by) -> Patient:
+def patient_update(*, patient: Patient, by: User) -> Patient:
     patient.updated_by = by
     patient.full_clean()
     patient.save()
@@ -29,7 +30,7 @@ def patient_update(*, patient: Patient, by) -> Patient:
 
 
 @transaction.atomic
-def consent_give(*, consent: PhotoConsent, by) -> PhotoConsent:
+def consent_give(*, consent: PhotoConsent, by: User) -> PhotoConsent:
     consent.recorded_by = by
     consent.full_clean()
     consent.save()
@@ -37,7 +38,7 @@ def consent_give(*, consent: PhotoConsent, by) -> PhotoConsent:
 
 
 @transaction.atomic
-def consent_withdraw(*, consent: PhotoConsent, withdrawn_on: dt.date, by) -> PhotoConsent:
+def consent_withdraw(*, consent: PhotoConsent, withdrawn_on: dt.date, by: User) -> PhotoConsent:
     """Records the withdrawal on the consent row; the row itself is kept as evidence."""
     consent = PhotoConsent.objects.select_for_update().get(pk=consent.pk)
     consent.withdrawn_on = withdrawn_on
@@ -50,14 +51,14 @@ def consent_withdraw(*, consent: PhotoConsent, withdrawn_on: dt.date, by) -> Pho
 Grid = Mapping[tuple[str, str], int]
 
 
-def _ecca_counts(grid: Grid) -> dict[str, int]:
+def _ecca_counts(grid: Grid) -> dict[scoring.EccaScarType, int]:
     totals = dict.fromkeys(scoring.EccaScarType, 0)
     for (_region, scar_type), count in grid.items():
         totals[scoring.EccaScarType(scar_type)] += count
     return totals
 
 
-def _cells(grid: Grid):
+def _cells(grid: Grid) -> Iterator[tuple[str, str, int]]:
     for region in FacialRegion:
         for scar_type in scoring.EccaScarType:
             yield region.value, scar_type.value, grid.get((region.value, scar_type.value), 0)
@@ -99,7 +100,9 @@ def assessment_check(
     return consistency.assessment_warnings(facts)
 
 
-def _acknowledge(assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[str], by) -> None:
+def _acknowledge(
+    assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[str], by: User
+) -> None:
     """Raises unless every warning is ticked now or was acknowledged before (when amending);
     stores the warnings that apply with who acknowledged them and when."""
     warnings = assessment_check(assessment=assessment, grid=grid)
@@ -119,7 +122,7 @@ def _acknowledge(assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[
 
 @transaction.atomic
 def assessment_record(
-    *, assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[str] = (), by
+    *, assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[str] = (), by: User
 ) -> ScarAssessment:
     """Saves a new assessment with its full region x scar-type grid and computed scores.
 
@@ -147,7 +150,7 @@ def assessment_record(
 
 @transaction.atomic
 def assessment_amend(
-    *, assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[str] = (), by
+    *, assessment: ScarAssessment, grid: Grid, acknowledged: Iterable[str] = (), by: User
 ) -> ScarAssessment:
     """Updates an assessment and its grid; the earlier values stay in the history. Warnings
     acknowledged when it was recorded need no second tick; new ones do."""

@@ -9,6 +9,7 @@ turned into the same message. On SQLite one writer at a time gets in, so the che
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -16,7 +17,7 @@ from django.utils import timezone
 
 from patients.models import Patient
 from scheduling import clock, rules
-from scheduling.models import Appointment, Room
+from scheduling.models import Appointment, AppointmentQuerySet, Room
 from scheduling.rules import AppointmentClash, OutsideClinicHours, Status, TransitionNotAllowed
 from scheduling.series import Busy, PlannedSlot, plan_series
 
@@ -24,12 +25,12 @@ EXCLUSION_VIOLATION = "23P01"
 BOOKABLE_PERMISSION = "scheduling.progress_own_appointment"
 
 
-def doctor_name(user) -> str:
+def doctor_name(user: User) -> str:
     return f"Dr {user.get_full_name() or user.get_username()}"
 
 
 def describe_clash(
-    existing: Appointment, *, dermatologist, room: Room | None, with_date: bool = False
+    existing: Appointment, *, dermatologist: User, room: Room | None, with_date: bool = False
 ) -> str:
     """One sentence naming what `existing` blocks. Initials and kind only: no clinical notes."""
     when = existing.time_range
@@ -41,11 +42,11 @@ def describe_clash(
     if existing.dermatologist_id == dermatologist.pk:
         return f"{doctor} is already booked {when} with {who} ({kind})."
     if room is not None and existing.room_id == room.pk:
-        return f"{existing.room.name} is already booked {when} ({doctor} with {who}, {kind})."
+        return f"{room.name} is already booked {when} ({doctor} with {who}, {kind})."
     return f"{who} already has an appointment {when} with {doctor} ({kind})."
 
 
-def _blocking(*, dermatologist, room: Room | None, patient: Patient):
+def _blocking(*, dermatologist: User, room: Room | None, patient: Patient) -> AppointmentQuerySet:
     resources = Q(dermatologist=dermatologist) | Q(patient=patient)
     if room is not None:
         resources |= Q(room=room)
@@ -56,7 +57,7 @@ def find_clashes(
     *,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    dermatologist,
+    dermatologist: User,
     room: Room | None,
     patient: Patient,
     exclude_pk: int | None = None,
@@ -113,9 +114,10 @@ def is_exclusion_violation(exc: IntegrityError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
 
 
-def _save_holding_slot(appointment: Appointment, *, by) -> None:
+def _save_holding_slot(appointment: Appointment, *, by: User) -> None:
     """Saves inside a savepoint, so a lost race leaves the transaction usable for the message."""
-    appointment._history_user = by
+    # django-simple-history records this user on the history row of the save below.
+    appointment._history_user = by  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             appointment.save()
@@ -136,11 +138,11 @@ def _save_holding_slot(appointment: Appointment, *, by) -> None:
 def appointment_book(
     *,
     patient: Patient,
-    dermatologist,
+    dermatologist: User,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
     kind: str,
-    by,
+    by: User,
     room: Room | None = None,
     front_desk_note: str = "",
     allow_outside_hours: bool = False,
@@ -163,7 +165,10 @@ def appointment_book(
 
 
 def _locked(appointment: Appointment) -> Appointment:
-    return Appointment.objects.select_for_update(of=("self",)).for_calendar().get(pk=appointment.pk)
+    locked: Appointment = (
+        Appointment.objects.select_for_update(of=("self",)).for_calendar().get(pk=appointment.pk)
+    )
+    return locked
 
 
 @transaction.atomic
@@ -172,9 +177,9 @@ def appointment_reschedule(
     appointment: Appointment,
     starts_at: dt.datetime,
     ends_at: dt.datetime,
-    dermatologist,
+    dermatologist: User,
     room: Room | None,
-    by,
+    by: User,
     allow_outside_hours: bool = False,
 ) -> Appointment:
     """Moves a visit in time, to another dermatologist or room: the same checks as a booking."""
@@ -192,15 +197,16 @@ def appointment_reschedule(
     return appointment
 
 
-def _save_status(appointment: Appointment, *, by, fields: list[str]) -> Appointment:
-    appointment._history_user = by
+def _save_status(appointment: Appointment, *, by: User, fields: list[str]) -> Appointment:
+    # django-simple-history records this user on the history row of the save below.
+    appointment._history_user = by  # type: ignore[attr-defined]
     appointment.full_clean()
     appointment.save(update_fields=fields)
     return appointment
 
 
 @transaction.atomic
-def appointment_cancel(*, appointment: Appointment, reason: str, by) -> Appointment:
+def appointment_cancel(*, appointment: Appointment, reason: str, by: User) -> Appointment:
     if not reason.strip():
         raise ValidationError({"cancellation_reason": "Give a reason for the cancellation."})
     appointment = _locked(appointment)
@@ -209,7 +215,7 @@ def appointment_cancel(*, appointment: Appointment, reason: str, by) -> Appointm
 
 
 @transaction.atomic
-def appointment_check_in(*, appointment: Appointment, by) -> Appointment:
+def appointment_check_in(*, appointment: Appointment, by: User) -> Appointment:
     appointment = _locked(appointment)
     day = appointment.local_starts_at.date()
     if day != clock.today():
@@ -221,7 +227,7 @@ def appointment_check_in(*, appointment: Appointment, by) -> Appointment:
 
 
 @transaction.atomic
-def appointment_mark_no_show(*, appointment: Appointment, by) -> Appointment:
+def appointment_mark_no_show(*, appointment: Appointment, by: User) -> Appointment:
     appointment = _locked(appointment)
     if timezone.now() < appointment.starts_at:
         raise TransitionNotAllowed(
@@ -233,7 +239,7 @@ def appointment_mark_no_show(*, appointment: Appointment, by) -> Appointment:
 
 
 @transaction.atomic
-def appointment_progress(*, appointment: Appointment, to: str, by) -> Appointment:
+def appointment_progress(*, appointment: Appointment, to: str, by: User) -> Appointment:
     """The dermatologist's moves: checked in -> in treatment -> completed."""
     appointment = _locked(appointment)
     appointment.progress(to=to)
@@ -243,7 +249,7 @@ def appointment_progress(*, appointment: Appointment, to: str, by) -> Appointmen
 def series_plan(
     *,
     patient: Patient,
-    dermatologist,
+    dermatologist: User,
     room: Room | None,
     first_start: dt.datetime,
     duration: dt.timedelta,
@@ -281,11 +287,11 @@ def series_plan(
 def series_book(
     *,
     patient: Patient,
-    dermatologist,
+    dermatologist: User,
     room: Room | None,
     kind: str,
     slots: list[tuple[dt.datetime, dt.datetime]],
-    by,
+    by: User,
     front_desk_note: str = "",
 ) -> list[Appointment]:
     """Books every session of a confirmed plan, or none: one clash undoes the whole series.

@@ -256,6 +256,10 @@ class Procedure(models.Model):
             modality=self.MODALITY, interval_kind=self.interval_kind(), regions=tuple(self.regions)
         )
 
+    def session_performed_on(self) -> dt.date:
+        session: TreatmentSession = self.session  # type: ignore[attr-defined]  # per modality
+        return session.performed_on
+
     def prior(self, performed_on: dt.date) -> safety.PriorProcedure:
         """This procedure as an earlier one, seen from a later session."""
         return safety.PriorProcedure(

@@ -4,6 +4,7 @@ saved together or not at all."""
 import datetime as dt
 from collections.abc import Iterable, Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -70,14 +71,15 @@ def prior_procedures(
     patient: Patient, *, exclude_session: TreatmentSession | None = None
 ) -> list[safety.PriorProcedure]:
     """Every earlier procedure of the patient, one query per modality."""
-    prior = []
+    prior: list[safety.PriorProcedure] = []
+    # Each modality's model declares its own `session` key; the abstract base cannot, so the
+    # lookups are spelt as strings the type checker does not resolve on the base.
+    of_patient = {"session__patient": patient, "session__archived_at__isnull": True}
     for model in PROCEDURE_MODELS:
-        rows = model.objects.filter(
-            session__patient=patient, session__archived_at__isnull=True
-        ).select_related("session")
+        rows = model._default_manager.filter(**of_patient).select_related(*["session"])
         if exclude_session is not None and exclude_session.pk:
-            rows = rows.exclude(session=exclude_session)
-        prior += [row.prior(row.session.performed_on) for row in rows]
+            rows = rows.exclude(**{"session": exclude_session})
+        prior += [row.prior(row.session_performed_on()) for row in rows]
     return prior
 
 
@@ -105,13 +107,16 @@ def _save_procedures(
     # Unchanged procedures are checked by the rules but not saved again, so the history shows
     # only real amendments.
     for procedure in procedures if changed is None else changed:
-        procedure.session = session
+        procedure.session = session  # type: ignore[attr-defined]  # declared per modality
         procedure.full_clean()
         procedure.save()
 
 
 def _record_acknowledgements(
-    session: TreatmentSession, warnings: list[safety.SafetyWarning], acknowledged: set[str], by
+    session: TreatmentSession,
+    warnings: list[safety.SafetyWarning],
+    acknowledged: set[str],
+    by: User,
 ) -> None:
     already = set(session.acknowledged_warnings.values_list("code", flat=True))
     missing = [w for w in warnings if w.code not in acknowledged | already]
@@ -137,7 +142,7 @@ def session_log(
     session: TreatmentSession,
     procedures: Sequence[Procedure],
     acknowledged: Iterable[str] = (),
-    by,
+    by: User,
 ) -> TreatmentSession:
     """Saves a session with its procedures and acknowledged warnings, all or nothing.
 
@@ -172,7 +177,7 @@ def session_amend(
     procedures: Sequence[Procedure],
     changed: Sequence[Procedure] | None = None,
     acknowledged: Iterable[str] = (),
-    by,
+    by: User,
 ) -> TreatmentSession:
     """Saves changes to a session and its procedures; history keeps the earlier values. Only
     warnings not acknowledged before need acknowledging now. `procedures` is every procedure
@@ -191,7 +196,7 @@ def session_amend(
 
 
 @transaction.atomic
-def adverse_event_record(*, event: AdverseEvent, by) -> AdverseEvent:
+def adverse_event_record(*, event: AdverseEvent, by: User) -> AdverseEvent:
     event.session.patient.refuse_new_records()
     event.recorded_by = by
     event.full_clean()
@@ -201,7 +206,7 @@ def adverse_event_record(*, event: AdverseEvent, by) -> AdverseEvent:
 
 @transaction.atomic
 def topical_start(
-    *, regimen: TopicalRegimen, by, acknowledged: Sequence[safety.SafetyWarning] = ()
+    *, regimen: TopicalRegimen, by: User, acknowledged: Sequence[safety.SafetyWarning] = ()
 ) -> TopicalRegimen:
     """Starts a topical; warnings the prescriber acknowledged are kept on the regimen."""
     regimen.patient.refuse_new_records()
@@ -222,7 +227,7 @@ def topical_stop(*, regimen: TopicalRegimen, stopped_on: dt.date) -> TopicalRegi
 
 
 @transaction.atomic
-def skin_test_record(*, test: SkinTest, by) -> SkinTest:
+def skin_test_record(*, test: SkinTest, by: User) -> SkinTest:
     if test.pk is None:
         test.patient.refuse_new_records()
     test.recorded_by = by
