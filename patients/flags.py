@@ -5,10 +5,11 @@ delay superficial peels, fractional lasers or skin surgery, but still advise cau
 after stopping before fully ablative laser or mechanical dermabrasion.
 """
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+
+from clinic.lib.dates import add_months
 
 ISOTRETINOIN_CAUTION_MONTHS = 6
 # Pregnancy changes within months: an answer older than this is shown as needing asking again.
@@ -26,15 +27,6 @@ class SafetyFlag:
     code: str
     level: FlagLevel
     message: str
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day of the month `months` later, clamped to the month's last day."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def safety_flags(

@@ -14,11 +14,11 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from clinic.lib.display import doctor_name
 from scheduling import clock
 from scheduling.clock import local
 from scheduling.models import Appointment, Room, dermatologists
 from scheduling.rules import ClinicHours
-from scheduling.services import doctor_name
 
 
 @dataclass

@@ -10,8 +10,8 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event
 
+from clinic.lib.display import doctor_name
 from scheduling.models import Appointment
-from scheduling.services import doctor_name
 
 FEED_PAST = dt.timedelta(days=30)
 FEED_AHEAD = dt.timedelta(days=180)

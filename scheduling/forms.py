@@ -3,11 +3,11 @@ import datetime as dt
 
 from django import forms
 
+from clinic.lib.display import doctor_name
 from patients.models import Patient
 from scheduling import clock
 from scheduling.models import Kind, Room, dermatologists
 from scheduling.rules import DEFAULT_MINUTES
-from scheduling.services import doctor_name
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MAX_PATIENT_CHOICES = 20

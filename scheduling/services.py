@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from clinic.lib.display import doctor_name
 from patients.models import Patient
 from scheduling import clock, rules
 from scheduling.models import Appointment, AppointmentQuerySet, Room
@@ -23,10 +24,6 @@ from scheduling.series import Busy, PlannedSlot, plan_series
 
 EXCLUSION_VIOLATION = "23P01"
 BOOKABLE_PERMISSION = "scheduling.progress_own_appointment"
-
-
-def doctor_name(user: User) -> str:
-    return f"Dr {user.get_full_name() or user.get_username()}"
 
 
 def describe_clash(

@@ -16,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
+from clinic.lib.display import doctor_name
 from scheduling import calendar, clock, services
 from scheduling.access import (
     PROGRESS_OWN,
@@ -68,7 +69,7 @@ def day_url(day: dt.date, name: str = "scheduling:day") -> str:
 
 def _summary(a: Appointment) -> str:
     return (
-        f"{a.patient.full_name} with {services.doctor_name(a.dermatologist)}, "
+        f"{a.patient.full_name} with {doctor_name(a.dermatologist)}, "
         f"{a.local_starts_at:%a %d %b} {a.time_range} ({a.get_kind_display()})"
     )
 

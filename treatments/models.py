@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.lib.display import format_measurement
 from clinic.models import Archivable, ArchivableQuerySet
 from patients.models import FacialRegion, FitzpatrickType, Patient
 from treatments import ranges, safety
@@ -58,13 +59,6 @@ def _range(field: str, low, high, name: str, *, nullable: bool = False) -> model
 
 def _positive(field: str, high, name: str, *, nullable: bool = False) -> models.CheckConstraint:
     return _limit(field, 0, high, name, nullable=nullable, low_inclusive=False)
-
-
-def num(value: Decimal | int) -> str:
-    """A measurement as a clinician writes it: 100 not 100.0, 0.3 not 0.30."""
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
 
 
 def validate_regions(value) -> None:
@@ -321,7 +315,10 @@ class CrossProcedure(Procedure):
         )
 
     def summary(self) -> str:
-        parts = [f"TCA {num(self.tca_concentration_percent)} %", self.get_applicator_display()]
+        parts = [
+            f"TCA {format_measurement(self.tca_concentration_percent)} %",
+            self.get_applicator_display(),
+        ]
         if self.scars_treated:
             parts.append(f"{self.scars_treated} scars")
         parts.append("frost reached" if self.frost_reached else "no frost")
@@ -435,11 +432,11 @@ class LaserProcedure(Procedure):
     def summary(self) -> str:
         parts = [f"{self.device_name} ({self.get_laser_type_display()})"]
         if self.pulse_energy_mj is not None:
-            parts.append(f"{num(self.pulse_energy_mj)} mJ")
+            parts.append(f"{format_measurement(self.pulse_energy_mj)} mJ")
         if self.fluence_j_cm2 is not None:
-            parts.append(f"{num(self.fluence_j_cm2)} J/cm²")
+            parts.append(f"{format_measurement(self.fluence_j_cm2)} J/cm²")
         if self.density_percent is not None:
-            parts.append(f"{num(self.density_percent)} % density")
+            parts.append(f"{format_measurement(self.density_percent)} % density")
         parts.append(f"{self.passes} pass{'es' if self.passes != 1 else ''}")
         return ", ".join(parts)
 
@@ -506,7 +503,7 @@ class PunchProcedure(Procedure):
         )
 
     def summary(self) -> str:
-        parts = [self.get_technique_display(), f"{num(self.punch_diameter_mm)} mm"]
+        parts = [self.get_technique_display(), f"{format_measurement(self.punch_diameter_mm)} mm"]
         if self.scars_treated:
             parts.append(f"{self.scars_treated} scars")
         closure = self.get_closure_display()
@@ -650,9 +647,9 @@ class FillerProcedure(Procedure):
     def summary(self) -> str:
         return (
             f"{self.product} ({self.get_material_display()}), lot {self.lot_number}, "
-            f"{num(self.volume_ml)} mL"
+            f"{format_measurement(self.volume_ml)} mL"
             + (
-                f" (reconstituted in {num(self.reconstitution_ml)} mL)"
+                f" (reconstituted in {format_measurement(self.reconstitution_ml)} mL)"
                 if self.reconstitution_ml is not None
                 else ""
             )
@@ -800,11 +797,11 @@ class PeelProcedure(Procedure):
     def summary(self) -> str:
         parts = [self.get_agent_display()]
         if self.concentration_percent is not None:
-            parts[0] += f" {num(self.concentration_percent)} %"
+            parts[0] += f" {format_measurement(self.concentration_percent)} %"
         if self.coats:
             parts.append(f"{self.coats} coat{'s' if self.coats != 1 else ''}")
         if self.contact_time_minutes is not None:
-            parts.append(f"{num(self.contact_time_minutes)} min")
+            parts.append(f"{format_measurement(self.contact_time_minutes)} min")
         parts.append(f"frost {self.get_frost_level_display().split(':')[0]}")
         if self.neutralised:
             parts.append("neutralised")
@@ -936,7 +933,8 @@ class TopicalRegimen(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_agent_display()} {num(self.strength_percent)} % {self.frequency}"
+        strength = format_measurement(self.strength_percent)
+        return f"{self.get_agent_display()} {strength} % {self.frequency}"
 
 
 class SkinTestResult(models.TextChoices):

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from patients.flags import ISOTRETINOIN_CAUTION_MONTHS, add_months
+from clinic.lib.dates import add_months
+from patients.flags import ISOTRETINOIN_CAUTION_MONTHS
 from treatments import ranges
 from treatments.modalities import IntervalKind, Modality, minimum_interval
 

@@ -7,7 +7,8 @@ import datetime as dt
 
 import pytest
 
-from patients.flags import FlagLevel, SafetyFlag, add_months, safety_flags
+from clinic.lib.dates import add_months
+from patients.flags import FlagLevel, SafetyFlag, safety_flags
 
 TODAY = dt.date(2026, 7, 15)
 

@@ -370,7 +370,7 @@ def test_isotretinoin(
 
 def test_isotretinoin_caution_ends_on_the_same_calendar_day_as_the_chart_flag():
     # The chart flag and the session check must agree: both count six calendar months.
-    from patients.flags import add_months
+    from clinic.lib.dates import add_months
 
     stopped = dt.date(2025, 8, 31)
     clear = add_months(stopped, 6)  # 28 Feb 2026
