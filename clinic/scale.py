@@ -670,7 +670,7 @@ class Generator:
                        (%(usernames)s::text[])[1 + g %% %(n_users)s],
                        'view', p.id, p.mrn, '', '', '/patients/' || p.id || '/', '127.0.0.1'
                   FROM generate_series(1, %(count)s) AS g
-                  JOIN seed_scale_patients p ON p.idx = (g * %(stride)s) %% %(n)s
+                  JOIN seed_scale_patients p ON p.idx = (g::bigint * %(stride)s) %% %(n)s
                 """,
                 {
                     "start": self._aware(self.first_day, 0),
