@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.paging import LargeTableAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
 
@@ -19,7 +20,7 @@ class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class PatientAdmin(LargeTableAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     list_display = [
         "mrn",
         "last_name",
@@ -31,8 +32,10 @@ class PatientAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
         "updated_at",
     ]
     list_filter = ["fitzpatrick_type", "is_archived", "active_acne", "sex_at_birth"]
-    search_fields = ["mrn", "last_name", "first_name", "preferred_name", "phone", "email"]
-    date_hierarchy = "created_at"
+    # The desk's search (Patient.objects.search): name words, MRN, date of birth or phone, each
+    # served by an index; see get_search_results.
+    search_fields = ["mrn", "last_name", "first_name", "preferred_name", "phone"]
+    search_help_text = "Name, MRN, date of birth or phone, as at the desk."
     readonly_fields = [
         "created_at",
         "created_by",
@@ -43,6 +46,9 @@ class PatientAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
     ]
     list_select_related = True
     inlines = [PhotoConsentInline]
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
@@ -83,7 +89,7 @@ class ScarCountInline(admin.TabularInline):
 
 
 @admin.register(ScarAssessment)
-class ScarAssessmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class ScarAssessmentAdmin(LargeTableAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """View-only: assessments are recorded and amended in the app, where scores are recomputed
     from the counts; editing a stored score here would break that guarantee."""
 
@@ -100,7 +106,6 @@ class ScarAssessmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
     ]
     list_filter = ["gb_grade", "assessed_on", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
-    date_hierarchy = "assessed_on"
     list_select_related = ["patient", "assessor"]
     inlines = [ScarCountInline]
 

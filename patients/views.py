@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
+from clinic.paging import CappedPaginator
 from clinic.panels import chart_panels
 from patients import scoring
 from patients.access import get_consent_for_user, get_patient_for_user
@@ -37,7 +37,8 @@ def patient_list(request):
         messages.error(request, "Search text is limited to 100 characters.")
     if not include_archived:
         patients = patients.active()
-    page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = CappedPaginator(patients, settings.PATIENTS_PER_PAGE, page=number).get_page(number)
     return render(
         request,
         "patients/patient_list.html",

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.paging import LargeTableAdmin
 from scheduling.models import Appointment, Room
 
 
@@ -19,7 +20,7 @@ class RoomAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class AppointmentAdmin(LargeTableAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """View-only: appointments are booked and changed on the calendar, where the clash checks
     and status rules hold. An edit here would bypass them."""
 
@@ -35,7 +36,6 @@ class AppointmentAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
     ]
     list_filter = ["status", "kind", "dermatologist", "room", "starts_at"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
-    date_hierarchy = "starts_at"
     list_select_related = ["patient", "dermatologist", "room", "booked_by"]
     readonly_fields = ["booked_at"]
 

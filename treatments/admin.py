@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from clinic.paging import LargeTableAdmin
 from patients.admin import SuperuserDeleteOnly
 from treatments.models import (
     PROCEDURE_MODELS,
@@ -52,13 +53,12 @@ class ModalityFilter(admin.SimpleListFilter):
 
 
 @admin.register(TreatmentSession)
-class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class TreatmentSessionAdmin(LargeTableAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """Sessions with their procedures, adverse events and acknowledged warnings, to read."""
 
     list_display = ["performed_at", "patient", "clinician", "modality_list", "next_session_due"]
     list_filter = [ModalityFilter, "clinician", "performed_at", "anaesthesia"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
-    date_hierarchy = "performed_at"
     list_select_related = ["patient", "clinician"]
     raw_id_fields = ["patient"]
     readonly_fields = ["fitzpatrick_type", "updated_by", "archived_at", "archived_by"]
@@ -66,7 +66,9 @@ class TreatmentSessionAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
     inlines.append(SessionWarningInline)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).with_procedures()
+        # with_procedures() selects the clinician, which makes the changelist skip
+        # list_select_related: name the patient here too, or each row fetches its own.
+        return super().get_queryset(request).with_procedures().select_related("patient")
 
     # View-only: sessions are logged and amended in the app, where the safety rules run and
     # warnings must be acknowledged; an admin form would save past them.
@@ -109,7 +111,7 @@ class SkinTestAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
 
 
 @admin.register(ClinicalPhoto)
-class ClinicalPhotoAdmin(SuperuserDeleteOnly, SimpleHistoryAdmin):
+class ClinicalPhotoAdmin(LargeTableAdmin, SuperuserDeleteOnly, SimpleHistoryAdmin):
     """Metadata only: the images themselves open through the app's permission-checked views."""
 
     list_display = ["taken_on", "patient", "view", "lighting", "width", "height", "archived_at"]
