@@ -49,6 +49,15 @@ ACTIVE_STATUSES = sorted(s.value for s in rules.ACTIVE_STATUSES)
 INACTIVE_STATUSES = sorted(s.value for s in set(rules.Status) - rules.ACTIVE_STATUSES)
 
 
+# What calendar pages and lists show of a visit (see AppointmentQuerySet.for_grid).
+GRID_FIELDS = [
+    *("status", "starts_at", "ends_at", "kind", "cancellation_reason"),
+    *("patient", "patient__first_name", "patient__last_name"),
+    *("dermatologist", "dermatologist__first_name", "dermatologist__last_name"),
+    *("dermatologist__username", "room", "room__name"),
+]
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self) -> "AppointmentQuerySet":
         """Appointments that hold their slot: not cancelled, not a no-show."""
@@ -68,6 +77,11 @@ class AppointmentQuerySet(models.QuerySet):
 
     def for_calendar(self) -> "AppointmentQuerySet":
         return self.select_related("patient", "dermatologist", "room")
+
+    def for_grid(self) -> "AppointmentQuerySet":
+        """for_calendar(), reading only the columns calendar pages and lists show: a busy day
+        has hundreds of visits, and whole patient rows carry addresses and clinical history."""
+        return self.for_calendar().only(*GRID_FIELDS)
 
 
 class Appointment(models.Model):
