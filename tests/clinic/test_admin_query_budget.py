@@ -23,12 +23,11 @@ pytestmark = pytest.mark.django_db
 # 4. auth_permission via auth_group_permissions: the role's permissions
 # last. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 
-SESSIONS_QUERIES = 15
+SESSIONS_QUERIES = 8
 # 5. auth_user: the clinician filter's choices
 # 6. COUNT(*) of the sessions (PostgreSQL: the table's estimate when large, in one query)
-# 7. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows
-# 8-13. one query per procedure modality (6), for the "Modalities" column
-# 14. treatments_adverseevent: prefetched with the procedures
+# 7. treatments_treatmentsession JOIN patients_patient, auth_user, with an EXISTS per modality
+#    for the "Modalities" column: the page's rows
 
 APPOINTMENTS_QUERIES = 9
 # 5. auth_user: the dermatologist filter's choices
@@ -88,6 +87,13 @@ def test_big_lists_have_no_date_drill_down_or_second_count(admin_client_):
         cl = admin_client_.get(url).context["cl"]
         assert cl.date_hierarchy is None
         assert cl.show_full_result_count is False
+
+
+def test_the_sessions_list_names_each_sessions_modalities(admin_client_):
+    _fill(2)
+    cl = admin_client_.get("/admin/treatments/treatmentsession/").context["cl"]
+    listed = sorted(cl.model_admin.modality_list(s) for s in cl.result_list)
+    assert listed == ["CROSS (TCA)", "CROSS (TCA), Subcision"]
 
 
 def test_the_access_log_filters_by_kind_of_record(admin_client_):
