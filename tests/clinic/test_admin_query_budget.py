@@ -23,11 +23,11 @@ pytestmark = pytest.mark.django_db
 # 4. auth_permission via auth_group_permissions: the role's permissions
 # last. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 
-SESSIONS_QUERIES = 8
+SESSIONS_QUERIES = 9
 # 5. auth_user: the clinician filter's choices
 # 6. COUNT(*) of the sessions (PostgreSQL: the table's estimate when large, in one query)
-# 7. treatments_treatmentsession JOIN patients_patient, auth_user, with an EXISTS per modality
-#    for the "Modalities" column: the page's rows
+# 7. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows
+# 8. the six procedure tables UNION ALL, for the page's ids: the "Modalities" column
 
 APPOINTMENTS_QUERIES = 9
 # 5. auth_user: the dermatologist filter's choices
