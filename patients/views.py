@@ -69,8 +69,21 @@ def patient_detail(request, pk: int):
         )
     if request.user.has_perm("patients.view_scarassessment"):
         context.update(_assessment_context(patient))
+        context.update(_table_rows(context["progress"], show_all=request.GET.get("assessments")))
     context["panels"] = chart_panels(request, patient)
     return render(request, "patients/patient_detail.html", context)
+
+
+ASSESSMENT_ROWS_SHOWN = 12
+
+
+def _table_rows(progress: list, *, show_all) -> dict:
+    """The table's rows: the baseline and the latest visits; all on request. The trend charts
+    above it keep every point."""
+    if show_all == "all" or len(progress) <= ASSESSMENT_ROWS_SHOWN:
+        return {"progress_shown": progress, "progress_hidden": 0}
+    shown = [progress[0], *progress[-(ASSESSMENT_ROWS_SHOWN - 1) :]]
+    return {"progress_shown": shown, "progress_hidden": len(progress) - len(shown)}
 
 
 def _assessment_context(patient: Patient) -> dict:

@@ -50,3 +50,13 @@ def url_for(pk, name: str) -> str:
         _patterns[key] = (before, after)
     before, after = _patterns[key]
     return f"{before}{int(pk)}{after}"
+
+
+@register.filter
+def svg1(value) -> str:
+    """A coordinate with one decimal, unlocalised: what floatformat:'1u' writes for SVG, at a
+    fraction of the cost (a trend chart writes hundreds). Halves may round the other way."""
+    try:
+        return f"{float(value):.1f}"
+    except (TypeError, ValueError):
+        return ""

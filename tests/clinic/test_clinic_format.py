@@ -33,3 +33,13 @@ def test_day_matches_the_date_filter_in_a_template(value):
 def test_url_for_matches_reverse(name):
     for pk in (1, 42, 918273645):
         assert url_for(pk, name) == reverse(name, args=[pk])
+
+
+@pytest.mark.parametrize("value", [0, 12.34, 99.96, "7.0", 1e-9])
+def test_svg1_writes_one_decimal_like_floatformat(value):
+    from django.template.defaultfilters import floatformat
+
+    from clinic.templatetags.clinic_format import svg1
+
+    assert svg1(value) == floatformat(value, "1u")
+    assert svg1(None) == svg1("x") == ""
