@@ -39,7 +39,7 @@ BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = 16
-SINGLE_REQUESTS = 7
+SINGLE_REQUESTS = 9
 
 ENV = {
     **os.environ,
@@ -308,8 +308,9 @@ def main() -> None:
             if status != page.status:
                 sys.exit(f"{page.name}: {page.path} answered {status}, not {page.status}")
             page.size = size
-            for _ in range(2):
-                fetch(page.path, page.cookie, page.headers)  # warm-up
+            for _ in range(6):
+                # Warm-up: enough for both workers to have loaded the page's code and templates.
+                fetch(page.path, page.cookie, page.headers)
             page.singles = [
                 fetch(page.path, page.cookie, page.headers)[2] for _ in range(SINGLE_REQUESTS)
             ]
