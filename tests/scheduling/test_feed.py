@@ -118,7 +118,7 @@ def test_an_unchanged_feed_is_answered_not_modified_and_a_change_shows_at_once(
 
 def test_room_names_are_escaped_and_long_lines_folded(derm_client, dermatologist):
     tuesday = MONDAY + dt.timedelta(days=1)
-    name = "Laser suite; east wing, floor 2 " + "x" * 80
+    name = "Laser suite; east wing, floor 2 " + "x" * 60  # up to 100 characters
     AppointmentFactory(
         dermatologist=dermatologist, room=RoomFactory(name=name),
         starts_at=at(tuesday, "09:00"), ends_at=at(tuesday, "09:30"),
