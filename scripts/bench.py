@@ -172,7 +172,7 @@ def pages(ctx: dict) -> list[Page]:
         Page("dashboard: front desk", "/", desk, lists),
         Page("iCal feed", f"/schedule/feed/{ctx['token']}.ics", "", lists),
         # What a phone polling an unchanged feed gets (the ETag is filled in once serving).
-        Page("iCal feed, unchanged (304)", f"/schedule/feed/{ctx['token']}.ics", "", lists),
+        Page("iCal feed unchanged (304)", f"/schedule/feed/{ctx['token']}.ics", "", lists),
         Page("admin: patients search", f"/admin/patients/patient/?q={ctx['name']}", admin, chart),
         Page("admin: sessions", "/admin/treatments/treatmentsession/", admin, chart),
         Page("admin: appointments", "/admin/scheduling/appointment/", admin, chart),
