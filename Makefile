@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test check lint format vendor migrate seed clean backup restore
+.PHONY: run test check lint format vendor migrate seed clean backup restore bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,11 @@ check: $(VENV)/.dev-deps
 format: $(VENV)/.dev-deps
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+## bench: serve with gunicorn on PostgreSQL (BENCH_DATABASE_URL, default the clinic_bench database,
+## filled by `manage.py seed_scale`) and measure the heavy pages against a bare view (needs wrk)
+bench: $(VENV)/.run-deps
+	$(BIN)/python scripts/bench.py
 
 ## vendor: refresh Bootstrap and its icons in static/vendor from the npm registry (needs npm)
 vendor:

@@ -1,6 +1,7 @@
 import csv
 import datetime as dt
 
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
@@ -15,6 +16,30 @@ from django.utils.html import format_html
 
 from clinic.audit import access_record
 from clinic.models import AccessLog
+from clinic.paging import LargeTableAdmin
+
+
+class RecordFilter(admin.SimpleListFilter):
+    """Which kind of record was opened. The choices are the kinds the app logs, not a DISTINCT
+    over the whole trail (which reads every row of a table that only grows)."""
+
+    title = "record"
+    parameter_name = "record"
+    CHART = "chart"
+
+    def lookups(self, request, model_admin):
+        logged = ["patients.ScarAssessment", "treatments.TreatmentSession"]
+        logged += ["treatments.ClinicalPhoto", "scheduling.Appointment"]
+        models = [apps.get_model(label) for label in logged]
+        choices = [(m._meta.label, m._meta.verbose_name.capitalize()) for m in models]
+        return [(self.CHART, "Chart or its history"), *choices]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.CHART:
+            return queryset.filter(object_type="")
+        if self.value():
+            return queryset.filter(object_type=self.value())
+        return queryset
 
 
 class StaffUserFilter(admin.SimpleListFilter):
@@ -36,16 +61,14 @@ class StaffUserFilter(admin.SimpleListFilter):
 
 
 @admin.register(AccessLog)
-class AccessLogAdmin(admin.ModelAdmin):
+class AccessLogAdmin(LargeTableAdmin, admin.ModelAdmin):
     """The audit trail: readable by clinic admins, never editable by anyone. Search a patient's
     name or MRN, then open their access report to print it or download it as CSV."""
 
     list_display = ["at", "username", "action", "patient_column", "record", "ip_address"]
-    list_filter = ["action", StaffUserFilter, ("at", admin.DateFieldListFilter)]
+    list_filter = ["action", StaffUserFilter, RecordFilter, ("at", admin.DateFieldListFilter)]
     search_fields = ["patient_mrn", "patient__last_name", "patient__first_name", "username"]
     list_select_related = ["patient"]
-    show_full_result_count = False
-    list_per_page = 50
 
     def has_add_permission(self, request) -> bool:
         return False

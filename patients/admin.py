@@ -3,6 +3,7 @@ from django.contrib import admin
 from clinic.admin_archive import ArchiveActionAdmin
 from clinic.admin_history import HistoryAdmin
 from clinic.audit import AccessLoggedAdmin
+from clinic.paging import LargeTableAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
 CLINICIAN_PERMISSION = "patients.act_as_clinician"
@@ -37,7 +38,13 @@ class PhotoConsentInline(SuperuserDeleteOnly, admin.TabularInline):
 
 
 @admin.register(Patient)
-class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, HistoryAdmin):
+class PatientAdmin(
+    LargeTableAdmin,
+    AccessLoggedAdmin,
+    ArchiveActionAdmin,
+    SuperuserDeleteOnly,
+    HistoryAdmin,
+):
     archive_permission = "patients.archive_patient"
 
     list_display = [
@@ -51,8 +58,10 @@ class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, H
         "updated_at",
     ]
     list_filter = ["fitzpatrick_type", "is_archived", "active_acne", "sex_at_birth"]
-    search_fields = ["mrn", "last_name", "first_name", "preferred_name", "phone", "email"]
-    date_hierarchy = "created_at"
+    # The desk's search (Patient.objects.search): name words, MRN, date of birth or phone, each
+    # served by an index; see get_search_results.
+    search_fields = ["mrn", "last_name", "first_name", "preferred_name", "phone"]
+    search_help_text = "Name, MRN, date of birth or phone, as at the desk."
     readonly_fields = [
         "created_at",
         "created_by",
@@ -83,6 +92,9 @@ class PatientAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly, H
 
     def has_archive_permission(self, request) -> bool:
         return request.user.has_perm("patients.archive_patient")
+
+    def get_search_results(self, request, queryset, search_term):
+        return queryset.search(search_term), False
 
     def save_model(self, request, obj, form, change) -> None:
         if not change:
@@ -123,7 +135,7 @@ class ScarCountInline(admin.TabularInline):
 
 
 @admin.register(ScarAssessment)
-class ScarAssessmentAdmin(ClinicalRecordAdmin, HistoryAdmin):
+class ScarAssessmentAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
     """View-only: assessments are recorded and amended in the app, where scores are recomputed
     from the counts; editing a stored score here would break that guarantee."""
 
@@ -140,7 +152,6 @@ class ScarAssessmentAdmin(ClinicalRecordAdmin, HistoryAdmin):
     ]
     list_filter = ["gb_grade", "assessed_on", ("archived_at", admin.EmptyFieldListFilter)]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
-    date_hierarchy = "assessed_on"
     list_select_related = ["patient", "assessor"]
     inlines = [ScarCountInline]
     archive_permission = "patients.change_scarassessment"

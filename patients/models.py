@@ -69,7 +69,10 @@ class PatientQuerySet(models.QuerySet):
         birth_date = _parse_search_date(query)
         if birth_date:
             return self.filter(date_of_birth=birth_date)
-        matches = Q(mrn__iexact=normalise_mrn(query))
+        # MRNs are stored normalised (upper case, no spaces), so an exact match on the normalised
+        # query uses the unique index; every other branch has a trigram index on PostgreSQL
+        # (patients migration 0009), so the OR below is a BitmapOr of index scans, not a scan.
+        matches = Q(mrn=normalise_mrn(query))
         digits = phone_digits(query)
         if len(digits) >= 4 and not re.search(r"[A-Za-z]", query):
             matches |= Q(phone_digits__contains=digits) | Q(mrn__contains=query)
@@ -240,6 +243,12 @@ class Patient(models.Model):
             models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
             models.Index(fields=["is_archived", "last_name"], name="patient_archived_name_idx"),
+            # The dashboard's "recently updated patients": the newest eight without a sort.
+            models.Index(
+                fields=["-updated_at"],
+                condition=Q(is_archived=False),
+                name="patient_active_updated_idx",
+            ),
         ]
 
     def __str__(self) -> str:

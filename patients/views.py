@@ -2,13 +2,13 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
+from clinic.paging import CappedPaginator
 from clinic.panels import chart_panels
 from patients import scoring
 from patients.access import get_consent_for_user, get_patient_for_user
@@ -37,7 +37,8 @@ def patient_list(request):
         messages.error(request, "Search text is limited to 100 characters.")
     if not include_archived:
         patients = patients.active()
-    page = Paginator(patients, settings.PATIENTS_PER_PAGE).get_page(request.GET.get("page"))
+    number = request.GET.get("page")
+    page = CappedPaginator(patients, settings.PATIENTS_PER_PAGE, page=number).get_page(number)
     return render(
         request,
         "patients/patient_list.html",
@@ -74,8 +75,21 @@ def patient_detail(request, pk: int):
         )
     if request.user.has_perm("patients.view_scarassessment"):
         context.update(_assessment_context(patient))
+        context.update(_table_rows(context["progress"], show_all=request.GET.get("assessments")))
     context["panels"] = chart_panels(request, patient)
     return render(request, "patients/patient_detail.html", context)
+
+
+ASSESSMENT_ROWS_SHOWN = 12
+
+
+def _table_rows(progress: list, *, show_all) -> dict:
+    """The table's rows: the baseline and the latest visits; all on request. The trend charts
+    above it keep every point."""
+    if show_all == "all" or len(progress) <= ASSESSMENT_ROWS_SHOWN:
+        return {"progress_shown": progress, "progress_hidden": 0}
+    shown = [progress[0], *progress[-(ASSESSMENT_ROWS_SHOWN - 1) :]]
+    return {"progress_shown": shown, "progress_hidden": len(progress) - len(shown)}
 
 
 def _assessment_context(patient: Patient) -> dict:

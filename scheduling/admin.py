@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from clinic.admin_history import HistoryAdmin
+from clinic.paging import LargeTableAdmin
 from scheduling.models import Appointment, Room
 
 
@@ -19,7 +20,7 @@ class RoomAdmin(SuperuserDeleteOnly, HistoryAdmin):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(SuperuserDeleteOnly, HistoryAdmin):
+class AppointmentAdmin(LargeTableAdmin, SuperuserDeleteOnly, HistoryAdmin):
     """View-only: appointments are booked and changed on the calendar, where the clash checks
     and status rules hold. An edit here would bypass them."""
 
@@ -35,7 +36,6 @@ class AppointmentAdmin(SuperuserDeleteOnly, HistoryAdmin):
     ]
     list_filter = ["status", "kind", "dermatologist", "room", "starts_at"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
-    date_hierarchy = "starts_at"
     list_select_related = ["patient", "dermatologist", "room", "booked_by"]
     readonly_fields = ["booked_at"]
 

@@ -145,6 +145,9 @@ def build_grid(
 # ---------------------------------------------------------------------------------------------
 
 
+OFF_GRID_SHOWN = 20  # a busy day has hundreds of cancellations; more on request
+
+
 @dataclass
 class CalendarPage:
     day: dt.date
@@ -152,6 +155,15 @@ class CalendarPage:
     appointments: list[Appointment]
     off_grid: list[Appointment]  # cancelled and no-show: they free their slot
     unassigned: list[Appointment] = field(default_factory=list)  # room view: no room yet
+    off_grid_limit: int | None = OFF_GRID_SHOWN  # None: list them all
+
+    @property
+    def off_grid_shown(self) -> list[Appointment]:
+        return self.off_grid[: self.off_grid_limit]
+
+    @property
+    def off_grid_hidden(self) -> int:
+        return len(self.off_grid) - len(self.off_grid_shown)
 
 
 def _book_url(column: Column, at: dt.datetime) -> str:
@@ -166,7 +178,7 @@ def _split(appointments: list[Appointment]) -> tuple[list[Appointment], list[App
 
 def day_by_dermatologist(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments with patient, dermatologist and room.
-    appointments = list(Appointment.objects.on_day(day).for_calendar())
+    appointments = list(Appointment.objects.on_day(day).for_grid())
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
     people = {user.pk: user for user in dermatologists()}
     for appointment in appointments:
@@ -197,7 +209,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
 
 def day_by_room(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
-    appointments = list(Appointment.objects.on_day(day).for_calendar())
+    appointments = list(Appointment.objects.on_day(day).for_grid())
     rooms = {room.pk: room for room in Room.objects.filter(active=True)}
     for appointment in appointments:
         if appointment.room is not None:
@@ -235,7 +247,7 @@ def week_of(dermatologist, day: dt.date) -> CalendarPage:
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
     # 1 query: the dermatologist's appointments that week.
     appointments = list(
-        Appointment.objects.filter(dermatologist=dermatologist).between(start, end).for_calendar()
+        Appointment.objects.filter(dermatologist=dermatologist).between(start, end).for_grid()
     )
     hours = clock.clinic_hours()
     today = clock.today()

@@ -45,8 +45,19 @@ class Kind(models.TextChoices):
 AppointmentStatus = models.TextChoices(
     "AppointmentStatus", [(s.name, (s.value, rules.STATUS_LABELS[s])) for s in rules.Status]
 )
+_KIND_LABELS = {value: str(label) for value, label in Kind.choices}
+_STATUS_LABELS = {value: str(label) for value, label in AppointmentStatus.choices}
 ACTIVE_STATUSES = sorted(s.value for s in rules.ACTIVE_STATUSES)
 INACTIVE_STATUSES = sorted(s.value for s in set(rules.Status) - rules.ACTIVE_STATUSES)
+
+
+# What calendar pages and lists show of a visit (see AppointmentQuerySet.for_grid).
+GRID_FIELDS = [
+    *("status", "starts_at", "ends_at", "kind", "cancellation_reason"),
+    *("patient", "patient__first_name", "patient__last_name"),
+    *("dermatologist", "dermatologist__first_name", "dermatologist__last_name"),
+    *("dermatologist__username", "room", "room__name"),
+]
 
 
 class AppointmentQuerySet(models.QuerySet):
@@ -68,6 +79,11 @@ class AppointmentQuerySet(models.QuerySet):
 
     def for_calendar(self) -> "AppointmentQuerySet":
         return self.select_related("patient", "dermatologist", "room")
+
+    def for_grid(self) -> "AppointmentQuerySet":
+        """for_calendar(), reading only the columns calendar pages and lists show: a busy day
+        has hundreds of visits, and whole patient rows carry addresses and clinical history."""
+        return self.for_calendar().only(*GRID_FIELDS)
 
 
 class Appointment(models.Model):
@@ -141,6 +157,16 @@ class Appointment(models.Model):
     def clean(self) -> None:
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The appointment must end after it starts."})
+
+    # Labels by plain dict lookups: get_FOO_display() rebuilds a dict of the choices on every call,
+    # and a busy day's calendar asks hundreds of times.
+    @property
+    def kind_label(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return _STATUS_LABELS.get(self.status, self.status)
 
     @property
     def is_active(self) -> bool:

@@ -7,12 +7,12 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required, permission_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
+from django.utils.http import parse_etags, url_has_allowed_host_and_scheme
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
 from clinic.audit import access_record
@@ -25,7 +25,7 @@ from scheduling.access import (
     get_dermatologist_for_user,
     may_progress,
 )
-from scheduling.feed import feed_for
+from scheduling.feed import cached_feed, feed_version
 from scheduling.forms import (
     AppointmentForm,
     CancelForm,
@@ -91,6 +91,8 @@ def _refuse(request: HttpRequest, form, exc: Exception):
 
 def _calendar(request: HttpRequest, page, template: str, **extra):
     day = page.day
+    if request.GET.get("cancelled") == "all":
+        page.off_grid_limit = None
     context = {
         "page": page,
         "day": day,
@@ -368,7 +370,7 @@ def feed_settings(request):
 
 
 @login_not_required
-@never_cache
+@cache_control(private=True, no_cache=True)  # kept, but checked with the ETag before each use
 def ical_feed(request, token: str):
     """No sign-in (phones cannot): the secret in the address is the key, and it is checked
     against a hash. The user must still be active and take appointments."""
@@ -379,5 +381,12 @@ def ical_feed(request, token: str):
     )
     if feed is None or not feed.user.is_active or not feed.user.has_perm(PROGRESS_OWN):
         raise Http404
-    body = feed_for(feed.user, host=request.get_host())
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    version = feed_version(feed)
+    etag = f'"{version}"'
+    if etag in parse_etags(request.headers.get("If-None-Match", "")):
+        response = HttpResponseNotModified()
+    else:
+        body = cached_feed(feed, host=request.get_host(), version=version)
+        response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["ETag"] = etag
+    return response

@@ -2,7 +2,8 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
@@ -11,6 +12,10 @@ from patients.models import ConsentUse
 from treatments.modalities import Modality
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
 from treatments.photos import photo_series
+
+SESSIONS_SHOWN = 30
+PHOTOS_PER_SERIES = 20
+SERIES = ["view", "close_up_region", "lighting"]
 
 
 def _book_next_url(patient, session: TreatmentSession | None, modalities) -> str | None:
@@ -37,13 +42,19 @@ def treatment_panel(request, patient) -> dict:
     timeline = sessions.with_procedures()
     if modality is not None:
         timeline = timeline.filter(**{f"{modality.value}_procedures__isnull": False}).distinct()
-    timeline = list(timeline)
+    # The newest SESSIONS_SHOWN (one more is read to know whether there are more): a chart of
+    # years of treatment stays one screen and a fixed number of rows until "show all".
+    show_all = request.GET.get("sessions") == "all"
+    timeline = list(timeline if show_all else timeline[: SESSIONS_SHOWN + 1])
+    more = not show_all and len(timeline) > SESSIONS_SHOWN
+    timeline = timeline[:SESSIONS_SHOWN] if more else timeline
     latest = timeline[0] if timeline and modality is None else sessions.first()
     today = timezone.localdate()
     topicals = list(patient.topicals.select_related("prescribed_by"))
     return {
         "patient": patient,
         "sessions": timeline,
+        "more_sessions": more,
         "modalities": list(Modality),
         "modality": modality,
         "latest": latest,
@@ -111,10 +122,23 @@ def photo_panel(request, patient) -> dict:
     # Queries, whatever the number of photos: photos with their sessions (one), and the
     # patient's consents come from the chart's own prefetch.
     photos = ClinicalPhoto.objects.current().filter(patient=patient).select_related("session")
+    if request.GET.get("photos") != "all":
+        # The newest PHOTOS_PER_SERIES of each series, and each series' size, in the same query.
+        newest_first = [F("taken_on").desc(), F("pk").desc()]
+        photos = photos.annotate(
+            newness=Window(RowNumber(), partition_by=SERIES, order_by=newest_first),
+            in_series=Window(Count("pk"), partition_by=SERIES),
+        ).filter(newness__lte=PHOTOS_PER_SERIES)
+    series = photo_series(photos)
     consents = patient.current_consents()
     return {
         "patient": patient,
-        "series": [("|".join(key), items) for key, items in photo_series(photos).items()],
+        "series": [("|".join(key), items) for key, items in series.items()],
+        # For the template: each series with how many older photos "show all" would add.
+        "rows": [
+            ("|".join(key), items, getattr(items[0], "in_series", len(items)) - len(items))
+            for key, items in series.items()
+        ],
         "consent": ConsentUse.CLINICAL in consents,
         "teaching": ConsentUse.TEACHING in consents,
         "publication": ConsentUse.PUBLICATION in consents,

@@ -90,3 +90,40 @@ def test_the_feed_stops_when_the_user_leaves(derm_client, dermatologist, visits)
     dermatologist.is_active = False
     dermatologist.save()
     assert Client().get(address).status_code == 404
+
+
+def test_an_unchanged_feed_is_answered_not_modified_and_a_change_shows_at_once(
+    derm_client, dermatologist, visits
+):
+    address = make_address(derm_client)
+    first = Client().get(address)
+    etag = first["ETag"]
+    assert "no-store" not in first["Cache-Control"]
+
+    again = Client().get(address, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+
+    tuesday = MONDAY + dt.timedelta(days=1)
+    AppointmentFactory(
+        dermatologist=dermatologist, kind="peel",
+        starts_at=at(tuesday, "15:00"), ends_at=at(tuesday, "15:30"),
+    )  # fmt: skip
+    changed = Client().get(address, headers={"If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed["ETag"] != etag
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(changed.content).walk("VEVENT")]
+    assert len(summaries) == 2 and summaries[1].endswith(" Peel")
+
+
+def test_room_names_are_escaped_and_long_lines_folded(derm_client, dermatologist):
+    tuesday = MONDAY + dt.timedelta(days=1)
+    name = "Laser suite; east wing, floor 2 " + "x" * 60  # up to 100 characters
+    AppointmentFactory(
+        dermatologist=dermatologist, room=RoomFactory(name=name),
+        starts_at=at(tuesday, "09:00"), ends_at=at(tuesday, "09:30"),
+    )  # fmt: skip
+    body = Client().get(make_address(derm_client)).content
+    assert all(len(line) <= 75 for line in body.split(b"\r\n"))
+    (event,) = Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["location"]) == name

@@ -1,0 +1,83 @@
+"""Counting rows for pages of very large tables.
+
+An admin list of a million appointments spends longer on `SELECT COUNT(*)` than on its page. When
+nothing narrows the list, PostgreSQL's own estimate of the table's rows (kept by ANALYZE and
+autovacuum) stands in for the count: the admin shows "about" that many, and paging still works
+(Django clamps a page past the end). Any filter or search, and any other database, counts exactly.
+"""
+
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# Below this, counting exactly is cheap; above it, an estimate within a few per cent will do.
+ESTIMATE_FROM_ROWS = 50_000
+
+
+def estimated_rows(queryset: QuerySet) -> int | None:
+    """For an unfiltered queryset on PostgreSQL: the table's estimated rows when it is large, its
+    exact count when small, in one query. None elsewhere (count as usual)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or queryset.query.where or queryset.query.distinct:
+        return None
+    from psycopg import sql  # PostgreSQL only
+
+    table = queryset.model._meta.db_table
+    # The COUNT(*) subquery runs only when the estimate is small (an InitPlan is lazy).
+    query = sql.SQL(
+        "SELECT CASE WHEN reltuples >= %s THEN reltuples::bigint "
+        "ELSE (SELECT COUNT(*) FROM {}) END FROM pg_class WHERE oid = %s::regclass"
+    ).format(sql.Identifier(table))
+    with connection.cursor() as cursor:
+        cursor.execute(query, [ESTIMATE_FROM_ROWS, table])
+        return cursor.fetchone()[0]
+
+
+class LargeTablePaginator(Paginator):
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            rows = estimated_rows(self.object_list)
+            if rows is not None:
+                return rows
+        return super().count
+
+
+class LargeTableAdmin:
+    """For ModelAdmins of tables that grow without bound (appointments, sessions, the audit
+    trail): no second count of the whole table, an estimated count of an unfiltered list, no
+    date drill-down (date_hierarchy reads every row's date to list the years), 50 rows a page."""
+
+    paginator = LargeTablePaginator
+    show_full_result_count = False
+    date_hierarchy = None
+    list_per_page = 50
+
+
+MAX_PAGE = 100_000  # a page number past this counts as this (and lands on the last page)
+
+
+class CappedPaginator(Paginator):
+    """Counts at most `cap` rows: enough to reach the requested page and to know whether another
+    follows. A list of 100,000 patients costs a count of a thousand index entries, not of them
+    all; `is_capped` tells the template to say "more than" instead of a total."""
+
+    def __init__(self, object_list, per_page, *, page: str | int | None = 1, cap: int = 1000):
+        super().__init__(object_list, per_page)
+        try:
+            reach = min(max(1, int(page or 1)), MAX_PAGE)
+        except (TypeError, ValueError):
+            reach = 1
+        self.cap = max(cap, reach * per_page)
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            # SELECT COUNT(*) FROM (SELECT ... LIMIT cap + 1): one query, as before.
+            return self.object_list[: self.cap + 1].count()
+        return min(super().count, self.cap + 1)
+
+    @property
+    def is_capped(self) -> bool:
+        return self.count > self.cap

@@ -1,0 +1,62 @@
+"""Cheap formatting for long lists: a busy day's calendar or a long chart writes hundreds of dates
+and links, and Django's `date` filter and `{% url %}` tag each cost tens of microseconds.
+
+`{{ d|day }}` writes what `{{ d|date:"j M Y" }}` writes (e.g. "4 Mar 2025"), `{{ d|day_month }}`
+what "j M" writes, in the current time zone for date-times. `{{ pk|url_for:"scheduling:detail" }}`
+is `{% url "scheduling:detail" pk %}` for URL patterns with one integer argument: the pattern is
+reversed once per process and script prefix, then filled in.
+"""
+
+import datetime as dt
+
+from django import template
+from django.urls import get_script_prefix, reverse
+from django.utils import timezone
+from django.utils.dates import MONTHS_3
+
+register = template.Library()
+
+_PLACEHOLDER = 918273645
+_patterns: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+def _local(value):
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+@register.filter(expects_localtime=True)
+def day(value) -> str:
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day} {str(MONTHS_3[value.month]).title()} {value.year}"
+
+
+@register.filter(expects_localtime=True)
+def day_month(value) -> str:
+    if not value:
+        return ""
+    value = _local(value)
+    return f"{value.day} {str(MONTHS_3[value.month]).title()}"
+
+
+@register.filter
+def url_for(pk, name: str) -> str:
+    key = (name, get_script_prefix())
+    if key not in _patterns:
+        before, _, after = reverse(name, args=[_PLACEHOLDER]).partition(str(_PLACEHOLDER))
+        _patterns[key] = (before, after)
+    before, after = _patterns[key]
+    return f"{before}{int(pk)}{after}"
+
+
+@register.filter
+def svg1(value) -> str:
+    """A coordinate with one decimal, unlocalised: what floatformat:'1u' writes for SVG, at a
+    fraction of the cost (a trend chart writes hundreds). Halves may round the other way."""
+    try:
+        return f"{float(value):.1f}"
+    except (TypeError, ValueError):
+        return ""

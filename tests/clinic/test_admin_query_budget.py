@@ -1,0 +1,128 @@
+"""Query budgets for the admin lists of the tables that grow without bound: the same number of
+queries for 3 rows as for 30. Each expected query is named, so a new one is a visible diff here."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+
+from clinic.models import AccessLog
+from clinic.paging import ESTIMATE_FROM_ROWS, LargeTablePaginator, estimated_rows
+from clinic.roles import Role
+from scheduling.models import Appointment
+from tests.factories import PatientFactory, UserFactory
+from tests.scheduling.factories import AppointmentFactory, RoomFactory
+from tests.treatments.factories import TreatmentSessionFactory, cross, subcision
+
+pytestmark = pytest.mark.django_db
+
+# Every admin page starts with these, and ends with the role badge:
+# 1. django_session: load the session
+# 2. auth_user: the signed-in user
+# 3. otp_totp_totpdevice: the device that verified this session (two-factor sign-in)
+# 4. auth_permission via auth_user_user_permissions: the user's own permissions
+# 5. auth_permission via auth_group_permissions: the role's permissions
+# last. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
+
+SESSIONS_QUERIES = 11
+# 6. auth_user: the clinician filter's choices
+# 7. COUNT(*) of the sessions (PostgreSQL: the table's estimate when large, in one query)
+# 8. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows
+# 9. the six procedure tables UNION ALL, for the page's ids: the "Modalities" column
+# 10. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+
+APPOINTMENTS_QUERIES = 10
+# 6. auth_user: the dermatologist filter's choices
+# 7. scheduling_room: the room filter's choices
+# 8. COUNT(*) of the appointments
+# 9. scheduling_appointment JOIN patient, dermatologist, room, booked_by: the page's rows
+
+PATIENTS_QUERIES = 9
+# 6. COUNT(*) of the patients (or of the search's matches)
+# 7. patients_patient: the page's rows
+# 8. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+
+ACCESS_LOG_QUERIES = 9
+# 6. auth_user: the user filter's choices (staff accounts, not a scan of the trail)
+# 7. COUNT(*) of the trail (the record filter's choices are fixed: no DISTINCT over the trail)
+# 8. clinic_accesslog: the page's rows
+
+
+def _fill(count: int) -> None:
+    clinician = UserFactory(role=Role.DERMATOLOGIST)
+    room = RoomFactory(name="Room 1")
+    start = dt.datetime(2026, 6, 8, 8, 0, tzinfo=dt.UTC)
+    for n in range(count):
+        patient = PatientFactory(last_name="Smith")
+        procedures = [cross(), subcision()] if n % 2 else [cross()]
+        TreatmentSessionFactory(patient=patient, clinician=clinician, procedures=procedures)
+        begins = start + dt.timedelta(minutes=30 * n)
+        AppointmentFactory(
+            patient=patient, dermatologist=clinician, room=room, starts_at=begins,
+            ends_at=begins + dt.timedelta(minutes=30),
+        )  # fmt: skip
+        AccessLog.objects.create(username="alice", action="view", patient=patient)
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/admin/treatments/treatmentsession/", SESSIONS_QUERIES),
+        ("/admin/scheduling/appointment/", APPOINTMENTS_QUERIES),
+        ("/admin/patients/patient/", PATIENTS_QUERIES),
+        ("/admin/patients/patient/?q=smith", PATIENTS_QUERIES),
+        ("/admin/clinic/accesslog/", ACCESS_LOG_QUERIES),
+    ],
+)
+def test_admin_lists_cost_the_same_for_3_and_30_rows(
+    admin_client_, django_assert_num_queries, rows, url, budget
+):
+    _fill(rows)
+    with django_assert_num_queries(budget):
+        response = admin_client_.get(url)
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == rows
+
+
+def test_big_lists_have_no_date_drill_down_or_second_count(admin_client_):
+    _fill(1)
+    for url in ["/admin/treatments/treatmentsession/", "/admin/scheduling/appointment/"]:
+        cl = admin_client_.get(url).context["cl"]
+        assert cl.date_hierarchy is None
+        assert cl.show_full_result_count is False
+
+
+def test_the_sessions_list_names_each_sessions_modalities(admin_client_):
+    _fill(2)
+    cl = admin_client_.get("/admin/treatments/treatmentsession/").context["cl"]
+    listed = sorted(cl.model_admin.modality_list(s) for s in cl.result_list)
+    assert listed == ["CROSS (TCA)", "CROSS (TCA), Subcision"]
+
+
+def test_the_access_log_filters_by_kind_of_record(admin_client_):
+    _fill(1)
+    AccessLog.objects.create(username="bob", action="view", object_type="scheduling.Appointment")
+    chart = admin_client_.get("/admin/clinic/accesslog/", {"record": "chart"})
+    visits = admin_client_.get("/admin/clinic/accesslog/", {"record": "scheduling.Appointment"})
+    assert [row.username for row in chart.context["cl"].result_list] == ["alice"]
+    assert [row.username for row in visits.context["cl"].result_list] == ["bob"]
+
+
+def test_the_paginator_counts_small_and_filtered_tables_exactly(db):
+    _fill(3)
+    assert LargeTablePaginator(Appointment.objects.all(), 100).count == 3
+    assert LargeTablePaginator(Appointment.objects.filter(pk=0), 100).count == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the estimate is PostgreSQL's")
+def test_on_postgresql_a_large_unfiltered_table_is_estimated_not_counted(db):
+    _fill(3)
+    with connection.cursor() as cursor:
+        # What ANALYZE would record for a large table, without making one.
+        cursor.execute(
+            "UPDATE pg_class SET reltuples = %s WHERE oid = 'scheduling_appointment'::regclass",
+            [ESTIMATE_FROM_ROWS * 2],
+        )
+    assert estimated_rows(Appointment.objects.all()) == ESTIMATE_FROM_ROWS * 2
+    assert estimated_rows(Appointment.objects.filter(status="booked")) is None

@@ -1,0 +1,45 @@
+"""On PostgreSQL the patient search can use its trigram indexes (patients migration 0004) instead
+of reading every patient: with sequential scans switched off, the plan names them."""
+
+import pytest
+from django.db import connection
+
+from patients.models import Patient
+from tests.factories import PatientFactory
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="trigram indexes exist only on PostgreSQL"
+    ),
+]
+
+
+def plan(queryset) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # the test's transaction only
+    return queryset.explain()
+
+
+@pytest.mark.parametrize(
+    ("query", "indexes"),
+    [
+        ("lovelace", {"patient_first_name_trgm", "patient_last_name_trgm"}),
+        ("ada love", {"patient_last_name_trgm", "patient_preferred_name_trgm"}),
+        ("07700 900123", {"patient_phone_digits_trgm", "patient_mrn_trgm"}),
+        ("SC-1001", {"patient_mrn_unique"}),
+    ],
+)
+def test_the_search_uses_the_trigram_indexes(query, indexes):
+    PatientFactory.create_batch(3)
+    # Unordered and unfiltered otherwise, so only the search's own conditions can pick an index.
+    used = plan(Patient.objects.search(query).order_by())
+    for index in indexes:
+        assert index in used, used
+
+
+def test_the_patient_list_search_counts_with_the_indexes_too():
+    PatientFactory(first_name="Ada", last_name="Lovelace")
+    queryset = Patient.objects.search("lovelace")
+    assert "patient_last_name_trgm" in plan(queryset.order_by().values("pk"))
+    assert queryset.count() == 1

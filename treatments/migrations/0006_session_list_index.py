@@ -1,0 +1,12 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("treatments", "0005_topical_acknowledged_warning")]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="treatmentsession",
+            index=models.Index(fields=["-performed_at", "-id"], name="session_performed_idx"),
+        ),
+    ]
