@@ -7,6 +7,7 @@ class PatientsConfig(AppConfig):
 
     def ready(self) -> None:
         from clinic.audit import audit_urls
+        from patients import panels  # noqa: F401 - registers the dashboard section
         from patients.models import Patient, ScarAssessment
 
         audit_urls(

@@ -105,7 +105,7 @@ django.setup()
 from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
-from clinic import scale
+from demo import scale
 from patients.models import Patient, ScarAssessment
 from scheduling.models import CalendarFeed
 from treatments.models import ClinicalPhoto, TreatmentSession

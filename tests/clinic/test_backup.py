@@ -41,7 +41,7 @@ import django
 django.setup()
 from django.core.management import call_command
 
-from clinic import demo
+from demo import clinic as demo
 
 demo.CREDENTIALS_FILE = Path(sys.argv[1])
 call_command("migrate", verbosity=0)

@@ -8,9 +8,9 @@ import datetime as dt
 
 import pytest
 
-from clinic import demo
+from demo import clinic as demo
+from demo.scheduling import seed_appointments
 from scheduling import clock
-from scheduling.demo import seed_appointments
 from scheduling.models import Appointment, Room
 from scheduling.rules import overlaps
 

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand
 
-from clinic import demo
-from scheduling.demo import seed_appointments
-from treatments.demo import seed_photos, seed_treatments
+from demo import clinic as demo
+from demo.scheduling import seed_appointments
+from demo.treatments import seed_photos, seed_treatments
 
 
 class Command(BaseCommand):

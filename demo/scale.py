@@ -185,7 +185,7 @@ def _batched(items_count: int):
 class Generator:
     def __init__(self, sizes: Sizes, *, seed: int = 2026, log=print):
         self.sizes = sizes
-        self.rng = random.Random(seed)  # noqa: S311 - made-up data, not secrets
+        self.rng = random.Random(seed)
         self.log = log
         self.today = timezone.localdate()
         self.first_day = self.today + dt.timedelta(days=AHEAD_DAYS) - dt.timedelta(days=365 * YEARS)
@@ -319,7 +319,7 @@ class Generator:
     def _assessment_templates(self, count: int = 24) -> list[tuple[dict, list[tuple]]]:
         """Answer sets with their scores worked out by the model, so that recomputing any stored
         assessment from its counts gives its stored scores."""
-        rng = random.Random(11)  # noqa: S311
+        rng = random.Random(11)
         regions = list(FacialRegion.values)
         templates = []
         for _ in range(count):

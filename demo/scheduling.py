@@ -1,6 +1,6 @@
 """Demo rooms and a week of appointments around today, for seed_demo.
 
-Clearly fictional (the demo patients and dermatologist from clinic.demo), deterministic (each day's
+Clearly fictional (the demo patients and dermatologist from demo.clinic), deterministic (each day's
 bookings come from a generator seeded with the date) and idempotent (a slot already booked for the
 demo dermatologist is left alone), so running the seed twice on one day changes nothing.
 """
