@@ -78,7 +78,7 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "patients.view_clinical_details",
         "patients.archive_patient",
     }
-    | _crud("clinic.accesslog", "view")
+    | _crud("patients.accesslog", "view")
     | _crud("auth.user", "view", "add", "change")
     | _crud("auth.group", "view")
     # Deleting a failed-sign-in record is how a locked-out colleague is unlocked.

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "patients.middleware.ArchivedPatientMiddleware",
-    "clinic.audit.DeniedAccessMiddleware",
+    "patients.audit.DeniedAccessMiddleware",
     # Last, as django-axes requires: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",
 ]

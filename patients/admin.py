@@ -2,8 +2,8 @@ from django.contrib import admin
 
 from clinic.admin_archive import ArchiveActionAdmin
 from clinic.admin_history import HistoryAdmin
-from clinic.audit import AccessLoggedAdmin
 from clinic.paging import LargeTableAdmin
+from patients.audit import AccessLoggedAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
 CLINICIAN_PERMISSION = "patients.act_as_clinician"
@@ -161,3 +161,6 @@ class ScarAssessmentAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
 
     def has_change_permission(self, request, obj=None) -> bool:
         return False
+
+
+from patients import audit_admin  # noqa: E402, F401 - registers the access trail

@@ -6,8 +6,8 @@ class PatientsConfig(AppConfig):
     verbose_name = "Patients"
 
     def ready(self) -> None:
-        from clinic.audit import audit_urls
         from patients import panels  # noqa: F401 - registers the dashboard section
+        from patients.audit import audit_urls
         from patients.models import Patient, ScarAssessment
 
         audit_urls(

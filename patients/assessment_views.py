@@ -6,9 +6,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import access_record
 from patients import scoring
 from patients.access import get_assessment_for_user, get_patient_for_user
+from patients.audit import access_record
 from patients.forms import ArchiveAssessmentForm, ScarAssessmentForm
 from patients.history import assessment_change_log
 from patients.models import DLQI_FIELDS, FacialRegion, ScarAssessment

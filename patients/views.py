@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from clinic.audit import access_record
 from clinic.paging import CappedPaginator
 from clinic.panels import chart_panels
 from patients import scoring
 from patients.access import get_consent_for_user, get_patient_for_user
+from patients.audit import access_record
 from patients.flags import safety_flags
 from patients.forms import ConsentGiveForm, ConsentWithdrawForm, PatientForm, PatientSearchForm
 from patients.history import change_log

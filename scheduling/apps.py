@@ -6,7 +6,7 @@ class SchedulingConfig(AppConfig):
     verbose_name = "Scheduling"
 
     def ready(self) -> None:
-        from clinic.audit import audit_urls
+        from patients.audit import audit_urls
         from scheduling import panels  # noqa: F401 - registers chart and dashboard sections
         from scheduling.models import Appointment
 

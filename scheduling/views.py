@@ -15,8 +15,8 @@ from django.utils.http import parse_etags, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
 
-from clinic.audit import access_record
 from clinic.lib.display import doctor_name
+from patients.audit import access_record
 from scheduling import calendar, clock, services
 from scheduling.access import (
     PROGRESS_OWN,

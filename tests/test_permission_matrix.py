@@ -21,7 +21,7 @@ from django.test import Client
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from clinic.models import AccessLog
+from patients.models import AccessLog
 from scheduling.models import CalendarFeed
 from tests.conftest import client_for
 from tests.factories import PatientFactory, PhotoConsentFactory, ScarAssessmentFactory
@@ -66,12 +66,12 @@ def url_names() -> list[str]:
 
 L = LOGIN
 EXPECTED: dict[str, dict[str, tuple]] = {
-    "admin:clinic_accesslog_add": {"get": (L, 302, 302, 403), "post": (L, 302, 302, 403)},
-    "admin:clinic_accesslog_change": {"get": (L, 302, 302, 200), "post": (L, 302, 302, 403)},
-    "admin:clinic_accesslog_changelist": {"get": (L, 302, 302, 200), "post": (L, 302, 302, 200)},
-    "admin:clinic_accesslog_delete": {"get": (L, 302, 302, 403), "post": (L, 302, 302, 403)},
-    "admin:clinic_accesslog_history": {"get": (L, 302, 302, 200), "post": (L, 302, 302, 200)},
-    "admin:clinic_accesslog_patient_report": {
+    "admin:patients_accesslog_add": {"get": (L, 302, 302, 403), "post": (L, 302, 302, 403)},
+    "admin:patients_accesslog_change": {"get": (L, 302, 302, 200), "post": (L, 302, 302, 403)},
+    "admin:patients_accesslog_changelist": {"get": (L, 302, 302, 200), "post": (L, 302, 302, 200)},
+    "admin:patients_accesslog_delete": {"get": (L, 302, 302, 403), "post": (L, 302, 302, 403)},
+    "admin:patients_accesslog_history": {"get": (L, 302, 302, 200), "post": (L, 302, 302, 200)},
+    "admin:patients_accesslog_patient_report": {
         "get": (L, 302, 302, 200),
         "post": (L, 302, 302, 200),
     },
@@ -356,7 +356,7 @@ def fill(name: str, world) -> str:
     with contextlib.suppress(NoReverseMatch):  # the URL takes arguments: filled in below
         return reverse(name)
     if name.startswith("admin:"):
-        if name == "admin:clinic_accesslog_patient_report":
+        if name == "admin:patients_accesslog_patient_report":
             return reverse(name, args=[world["patient"].pk])
         obj = _admin_object(world, name)
         if obj is None:

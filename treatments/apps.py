@@ -6,7 +6,7 @@ class TreatmentsConfig(AppConfig):
     verbose_name = "Treatments"
 
     def ready(self) -> None:
-        from clinic.audit import audit_urls
+        from patients.audit import audit_urls
         from patients.models import Patient
         from treatments import panels  # noqa: F401 - registers chart sections
         from treatments.models import ClinicalPhoto, SkinTest, TopicalRegimen, TreatmentSession

@@ -5,10 +5,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.audit import access_record
-from clinic.models import AccessLog
 from patients.access import get_patient_for_user
-from patients.models import ConsentUse, ScarAssessment
+from patients.audit import access_record
+from patients.models import AccessLog, ConsentUse, ScarAssessment
 from treatments import imaging
 from treatments.access import get_photo_for_user
 from treatments.forms import ArchivePhotoForm, PhotoVisitForm, photo_rows

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from clinic.audit import access_record
 from patients.access import get_patient_for_user
+from patients.audit import access_record
 from patients.history import history_entries
 from treatments.access import get_session_for_user, get_skin_test_for_user, get_topical_for_user
 from treatments.forms import (

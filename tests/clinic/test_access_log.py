@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 from django.urls import reverse
 
-from clinic.models import AccessLog
 from clinic.roles import Role
+from patients.models import AccessLog
 from tests.conftest import client_for
 from tests.factories import UserFactory
 
@@ -94,7 +94,7 @@ def test_viewing_a_chart_history_writes_an_access_log_row(derm_client, patient):
 
 
 def test_clinic_admin_can_read_the_access_log(admin_client_, log_row):
-    response = admin_client_.get(reverse("admin:clinic_accesslog_changelist"))
+    response = admin_client_.get(reverse("admin:patients_accesslog_changelist"))
 
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [log_row]
@@ -103,7 +103,7 @@ def test_clinic_admin_can_read_the_access_log(admin_client_, log_row):
 @pytest.mark.parametrize("role_client", ["derm_client", "desk_client"])
 def test_dermatologist_and_front_desk_are_sent_to_the_admin_sign_in(role_client, request):
     client = request.getfixturevalue(role_client)
-    url = reverse("admin:clinic_accesslog_changelist")
+    url = reverse("admin:patients_accesslog_changelist")
 
     response = client.get(url)
 
@@ -112,7 +112,7 @@ def test_dermatologist_and_front_desk_are_sent_to_the_admin_sign_in(role_client,
 
 
 def test_access_log_change_page_is_read_only_for_clinic_admin(admin_client_, log_row):
-    url = reverse("admin:clinic_accesslog_change", args=[log_row.pk])
+    url = reverse("admin:patients_accesslog_change", args=[log_row.pk])
 
     page = admin_client_.get(url)
     post = admin_client_.post(url, {"username": "mallory", "action": "view"})
@@ -129,7 +129,7 @@ def test_access_log_change_page_is_read_only_for_clinic_admin(admin_client_, log
 def test_nobody_can_add_to_the_access_log_in_the_admin(client_fixture, request):
     client = request.getfixturevalue(client_fixture)
 
-    response = client.get(reverse("admin:clinic_accesslog_add"))
+    response = client.get(reverse("admin:patients_accesslog_add"))
 
     assert response.status_code == 403
 
@@ -137,7 +137,7 @@ def test_nobody_can_add_to_the_access_log_in_the_admin(client_fixture, request):
 @pytest.mark.parametrize("client_fixture", ["admin_client_", "superuser_client"])
 def test_nobody_can_delete_from_the_access_log_in_the_admin(client_fixture, request, log_row):
     client = request.getfixturevalue(client_fixture)
-    url = reverse("admin:clinic_accesslog_delete", args=[log_row.pk])
+    url = reverse("admin:patients_accesslog_delete", args=[log_row.pk])
 
     assert client.get(url).status_code == 403
     assert client.post(url, {"post": "yes"}).status_code == 403
@@ -147,7 +147,7 @@ def test_nobody_can_delete_from_the_access_log_in_the_admin(client_fixture, requ
 @pytest.mark.parametrize("client_fixture", ["admin_client_", "superuser_client"])
 def test_access_log_list_offers_no_bulk_delete(client_fixture, request, log_row):
     client = request.getfixturevalue(client_fixture)
-    url = reverse("admin:clinic_accesslog_changelist")
+    url = reverse("admin:patients_accesslog_changelist")
 
     page = client.get(url)
     client.post(url, {"action": "delete_selected", "_selected_action": [log_row.pk], "post": "yes"})

@@ -8,7 +8,7 @@ import io
 import pytest
 from django.core.exceptions import ValidationError
 
-from clinic.models import AccessLog
+from patients.models import AccessLog
 from tests.factories import PatientFactory, ScarAssessmentFactory
 from tests.treatments.factories import (
     ClinicalPhotoFactory,
@@ -134,27 +134,27 @@ def test_the_log_is_searchable_by_patient_name_and_mrn(admin_client_, derm_clien
     patient = records["patient"]
     derm_client.get(f"/patients/{patient.pk}/")
     for query in ("Lovelace", patient.mrn):
-        html = admin_client_.get("/admin/clinic/accesslog/", {"q": query}).content.decode()
+        html = admin_client_.get("/admin/patients/accesslog/", {"q": query}).content.decode()
         assert "Ada Lovelace" in html, query
-        assert f"/admin/clinic/accesslog/patient/{patient.pk}/" in html
+        assert f"/admin/patients/accesslog/patient/{patient.pk}/" in html
 
 
 def test_the_log_filters_by_user_and_by_refusals(
     admin_client_, derm_client, dermatologist, records
 ):
     derm_client.get(f"/patients/{records['patient'].pk}/")
-    by_user = admin_client_.get("/admin/clinic/accesslog/", {"user": dermatologist.pk})
+    by_user = admin_client_.get("/admin/patients/accesslog/", {"user": dermatologist.pk})
     assert by_user.status_code == 200
     assert list(by_user.context["cl"].result_list)
     assert all(r.user_id == dermatologist.pk for r in by_user.context["cl"].result_list)
-    denied = admin_client_.get("/admin/clinic/accesslog/", {"action__exact": "denied"})
+    denied = admin_client_.get("/admin/patients/accesslog/", {"action__exact": "denied"})
     assert denied.status_code == 200
 
 
 def test_patient_access_report_prints_and_downloads(admin_client_, derm_client, records):
     patient = records["patient"]
     derm_client.get(f"/patients/{patient.pk}/")
-    url = f"/admin/clinic/accesslog/patient/{patient.pk}/"
+    url = f"/admin/patients/accesslog/patient/{patient.pk}/"
     page = admin_client_.get(url)
     assert page.status_code == 200
     html = page.content.decode()
@@ -171,7 +171,7 @@ def test_patient_access_report_prints_and_downloads(admin_client_, derm_client, 
 
 
 def test_the_report_is_for_clinic_admins_only(derm_client, desk_client, records):
-    url = f"/admin/clinic/accesslog/patient/{records['patient'].pk}/"
+    url = f"/admin/patients/accesslog/patient/{records['patient'].pk}/"
     assert derm_client.get(url).status_code == 302  # not staff: the admin's sign-in
     assert desk_client.get(url).status_code == 302
 
@@ -180,6 +180,7 @@ def test_the_report_honours_its_dates(admin_client_, derm_client, records):
     patient = records["patient"]
     derm_client.get(f"/patients/{patient.pk}/")
     empty = admin_client_.get(
-        f"/admin/clinic/accesslog/patient/{patient.pk}/", {"from": "2001-01-01", "to": "2001-12-31"}
+        f"/admin/patients/accesslog/patient/{patient.pk}/",
+        {"from": "2001-01-01", "to": "2001-12-31"},
     )
     assert "Nobody opened this record in these dates." in empty.content.decode()

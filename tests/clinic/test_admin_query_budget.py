@@ -6,9 +6,9 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from clinic.models import AccessLog
 from clinic.paging import ESTIMATE_FROM_ROWS, LargeTablePaginator, estimated_rows
 from clinic.roles import Role
+from patients.models import AccessLog
 from scheduling.models import Appointment
 from tests.factories import PatientFactory, UserFactory
 from tests.scheduling.factories import AppointmentFactory, RoomFactory
@@ -72,7 +72,7 @@ def _fill(count: int) -> None:
         ("/admin/scheduling/appointment/", APPOINTMENTS_QUERIES),
         ("/admin/patients/patient/", PATIENTS_QUERIES),
         ("/admin/patients/patient/?q=smith", PATIENTS_QUERIES),
-        ("/admin/clinic/accesslog/", ACCESS_LOG_QUERIES),
+        ("/admin/patients/accesslog/", ACCESS_LOG_QUERIES),
     ],
 )
 def test_admin_lists_cost_the_same_for_3_and_30_rows(
@@ -103,8 +103,8 @@ def test_the_sessions_list_names_each_sessions_modalities(admin_client_):
 def test_the_access_log_filters_by_kind_of_record(admin_client_):
     _fill(1)
     AccessLog.objects.create(username="bob", action="view", object_type="scheduling.Appointment")
-    chart = admin_client_.get("/admin/clinic/accesslog/", {"record": "chart"})
-    visits = admin_client_.get("/admin/clinic/accesslog/", {"record": "scheduling.Appointment"})
+    chart = admin_client_.get("/admin/patients/accesslog/", {"record": "chart"})
+    visits = admin_client_.get("/admin/patients/accesslog/", {"record": "scheduling.Appointment"})
     assert [row.username for row in chart.context["cl"].result_list] == ["alice"]
     assert [row.username for row in visits.context["cl"].result_list] == ["bob"]
 

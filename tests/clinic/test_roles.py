@@ -71,7 +71,7 @@ EXPECTED = {
         "scheduling.progress_any_appointment",
         "patients.view_clinical_details",
         "patients.archive_patient",
-        "clinic.view_accesslog",
+        "patients.view_accesslog",
         "auth.view_user",
         "auth.add_user",
         "auth.change_user",

@@ -8,8 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from clinic.models import AccessLog
-from patients.models import Patient, ScarAssessment
+from patients.models import AccessLog, Patient, ScarAssessment
 from scheduling.models import Appointment, Room
 from tests.factories import PatientFactory
 from treatments.models import ClinicalPhoto, CrossProcedure, SubcisionProcedure, TreatmentSession

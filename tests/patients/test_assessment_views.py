@@ -190,7 +190,7 @@ def test_archiving_needs_a_reason_and_hides_the_assessment(
 
 
 def test_opening_an_assessment_is_written_to_the_access_log(derm_client, assessment):
-    from clinic.models import AccessLog
+    from patients.models import AccessLog
 
     derm_client.get(f"/patients/assessments/{assessment.pk}/")
     log = AccessLog.objects.get(object_type="patients.ScarAssessment")

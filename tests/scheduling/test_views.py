@@ -8,7 +8,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from clinic.models import AccessLog
+from patients.models import AccessLog
 from scheduling.models import Appointment
 from tests.conftest import client_for
 from tests.factories import PatientFactory

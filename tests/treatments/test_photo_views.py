@@ -12,8 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from clinic.models import AccessLog
-from patients.models import ConsentUse
+from patients.models import AccessLog, ConsentUse
 from tests.conftest import client_for
 from tests.factories import PhotoConsentFactory
 from treatments.models import ClinicalPhoto

@@ -284,7 +284,7 @@ def test_archived_session_leaves_the_timeline(derm_client, session):
 
 
 def test_opening_a_session_is_written_to_the_access_log(derm_client, session):
-    from clinic.models import AccessLog
+    from patients.models import AccessLog
 
     derm_client.get(f"/treatments/sessions/{session.pk}/")
     assert AccessLog.objects.get(object_type="treatments.TreatmentSession").object_id == str(

@@ -16,7 +16,7 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils import timezone
 
-from clinic.models import AccessLog
+from patients.models import AccessLog
 
 logger = logging.getLogger(__name__)
 
