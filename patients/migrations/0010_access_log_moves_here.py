@@ -10,32 +10,81 @@ class Migration(migrations.Migration):
     table (clinic_accesslog) and its rows stay as they are: only Django's state changes."""
 
     dependencies = [
-        ('patients', '0009_search_indexes'),
-        ('clinic', '0003_access_log_label_and_refusals'),
+        ("patients", "0009_search_indexes"),
+        ("clinic", "0003_access_log_label_and_refusals"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
-    operations = [migrations.SeparateDatabaseAndState(database_operations=[], state_operations=[
-        migrations.CreateModel(
-            name='AccessLog',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('username', models.CharField(max_length=150)),
-                ('action', models.CharField(choices=[('view', 'Viewed'), ('download', 'Downloaded'), ('export', 'Exported'), ('print', 'Printed'), ('denied', 'Refused')], max_length=20)),
-                ('patient_mrn', models.CharField(blank=True, max_length=20, verbose_name='MRN')),
-                ('object_type', models.CharField(blank=True, max_length=50)),
-                ('object_id', models.CharField(blank=True, max_length=50)),
-                ('object_label', models.CharField(blank=True, max_length=200, verbose_name='Record')),
-                ('path', models.CharField(blank=True, max_length=500)),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True)),
-                ('patient', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='patients.patient')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            database_operations=[],
+            state_operations=[
+                migrations.CreateModel(
+                    name="AccessLog",
+                    fields=[
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                        ("username", models.CharField(max_length=150)),
+                        (
+                            "action",
+                            models.CharField(
+                                choices=[
+                                    ("view", "Viewed"),
+                                    ("download", "Downloaded"),
+                                    ("export", "Exported"),
+                                    ("print", "Printed"),
+                                    ("denied", "Refused"),
+                                ],
+                                max_length=20,
+                            ),
+                        ),
+                        (
+                            "patient_mrn",
+                            models.CharField(blank=True, max_length=20, verbose_name="MRN"),
+                        ),
+                        ("object_type", models.CharField(blank=True, max_length=50)),
+                        ("object_id", models.CharField(blank=True, max_length=50)),
+                        (
+                            "object_label",
+                            models.CharField(blank=True, max_length=200, verbose_name="Record"),
+                        ),
+                        ("path", models.CharField(blank=True, max_length=500)),
+                        ("ip_address", models.GenericIPAddressField(blank=True, null=True)),
+                        (
+                            "patient",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to="patients.patient",
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                null=True,
+                                on_delete=django.db.models.deletion.SET_NULL,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
+                    ],
+                    options={
+                        "db_table": "clinic_accesslog",
+                        "ordering": ["-at", "-pk"],
+                        "indexes": [
+                            models.Index(fields=["patient", "-at"], name="accesslog_patient_at_idx")
+                        ],
+                    },
+                ),
             ],
-            options={
-                'db_table': 'clinic_accesslog',
-                'ordering': ['-at', '-pk'],
-                'indexes': [models.Index(fields=['patient', '-at'], name='accesslog_patient_at_idx')],
-            },
-        ),
-    ])]
+        )
+    ]
