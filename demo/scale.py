@@ -261,7 +261,6 @@ class Generator:
                         acne_onset_year=rng.randint(1970, 2020),
                         created_by=self.desk,
                         updated_by=self.desk,
-                        is_archived=archived,
                         archived_at=timezone.now() if archived else None,
                     )
                 )

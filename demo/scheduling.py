@@ -60,7 +60,7 @@ def seed_appointments() -> int:
     """Creates rooms and a week of the demo dermatologist's appointments; returns how many."""
     dermatologist = User.objects.filter(username="dermatologist").first()
     desk = User.objects.filter(username="frontdesk").first()
-    patients = list(Patient.objects.filter(mrn__startswith="DEMO-", is_archived=False))
+    patients = list(Patient.objects.active().filter(mrn__startswith="DEMO-"))
     if dermatologist is None or len(patients) < len(DAY_PLAN):
         return 0
     rooms = seed_rooms()

@@ -54,10 +54,15 @@ class PatientAdmin(
         "date_of_birth",
         "fitzpatrick_type",
         "phone",
-        "is_archived",
+        "archived_at",
         "updated_at",
     ]
-    list_filter = ["fitzpatrick_type", "is_archived", "active_acne", "sex_at_birth"]
+    list_filter = [
+        "fitzpatrick_type",
+        ("archived_at", admin.EmptyFieldListFilter),
+        "active_acne",
+        "sex_at_birth",
+    ]
     # The desk's search (Patient.objects.search): name words, MRN, date of birth or phone, each
     # served by an index; see get_search_results.
     search_fields = ["mrn", "last_name", "first_name", "preferred_name", "phone"]
@@ -67,7 +72,6 @@ class PatientAdmin(
         "created_by",
         "updated_at",
         "updated_by",
-        "is_archived",
         "archived_at",
         "archived_by",
         "archive_reason",

@@ -59,7 +59,7 @@ def _parse_search_date(text: str) -> dt.date | None:
 
 class PatientQuerySet(models.QuerySet):
     def active(self) -> "PatientQuerySet":
-        return self.filter(is_archived=False)
+        return self.filter(archived_at__isnull=True)
 
     def search(self, query: str) -> "PatientQuerySet":
         """Find by name (every word must match some name), MRN, date of birth or phone."""
@@ -86,7 +86,19 @@ class PatientQuerySet(models.QuerySet):
         return self.filter(matches | name_match)
 
 
-class Patient(models.Model):
+class ArchiveState(models.Model):
+    """Archived is having an archive date: there is no separate flag to disagree with it. Shared
+    with the patient's history rows, so a past version says whether it was archived too."""
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None  # type: ignore[attr-defined]
+
+
+class Patient(ArchiveState):
     # The skin and acne history: the dermatologist's to record; front desk never sees its values.
     CLINICAL_FIELDS = (
         "fitzpatrick_type",
@@ -187,14 +199,13 @@ class Patient(models.Model):
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    is_archived = models.BooleanField("Archived", default=False)
     archived_at = models.DateTimeField(null=True, blank=True)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     archive_reason = models.CharField(max_length=300, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ArchiveState])
     objects = PatientQuerySet.as_manager()
 
     class Meta:
@@ -225,10 +236,6 @@ class Patient(models.Model):
                 name="patient_acne_onset_year_plausible",
             ),
             models.CheckConstraint(
-                condition=Q(is_archived=False) | Q(archived_at__isnull=False),
-                name="patient_archived_has_date",
-            ),
-            models.CheckConstraint(
                 condition=Q(pregnancy_status="no") | Q(pregnancy_status_recorded_on__isnull=False),
                 name="patient_pregnancy_has_date",
                 violation_error_message="Record the day pregnancy status was asked about.",
@@ -242,11 +249,15 @@ class Patient(models.Model):
         indexes = [
             models.Index(fields=["last_name", "first_name"], name="patient_name_idx"),
             models.Index(fields=["date_of_birth"], name="patient_dob_idx"),
-            models.Index(fields=["is_archived", "last_name"], name="patient_archived_name_idx"),
+            models.Index(
+                fields=["last_name", "first_name"],
+                condition=Q(archived_at__isnull=True),
+                name="patient_active_name_idx",
+            ),
             # The dashboard's "recently updated patients": the newest eight without a sort.
             models.Index(
                 fields=["-updated_at"],
-                condition=Q(is_archived=False),
+                condition=Q(archived_at__isnull=True),
                 name="patient_active_updated_idx",
             ),
         ]
@@ -321,7 +332,6 @@ class Patient(models.Model):
     def archive(self, *, by, reason: str) -> None:
         if not reason.strip():
             raise ValidationError("Give a reason for archiving.")
-        self.is_archived = True
         self.archived_at = timezone.now()
         self.archived_by = by
         self.archive_reason = reason.strip()[:300]
@@ -329,14 +339,13 @@ class Patient(models.Model):
         self.save(update_fields=[*self._ARCHIVE_FIELDS, "updated_by"])
 
     def unarchive(self, *, by) -> None:
-        self.is_archived = False
         self.archived_at = None
         self.archived_by = None
         self.archive_reason = ""
         self.updated_by = by
         self.save(update_fields=[*self._ARCHIVE_FIELDS, "updated_by"])
 
-    _ARCHIVE_FIELDS = ("is_archived", "archived_at", "archived_by", "archive_reason")
+    _ARCHIVE_FIELDS = ("archived_at", "archived_by", "archive_reason")
 
     def refuse_new_records(self) -> None:
         """An archived patient's record can be read, but nothing new is added to it."""

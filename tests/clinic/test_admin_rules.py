@@ -66,10 +66,10 @@ def test_archiving_patients_in_bulk_asks_for_a_reason(admin_client_, clinic_admi
     asked = admin_client_.post("/admin/patients/patient/", selection)
     assert asked.status_code == 200
     assert "Why are these records being archived?" in asked.content.decode()
-    assert not Patient.objects.filter(is_archived=True).exists()
+    assert not Patient.objects.filter(archived_at__isnull=False).exists()
     blank = admin_client_.post("/admin/patients/patient/", {**selection, "reason": " "})
     assert blank.status_code == 200
-    assert not Patient.objects.filter(is_archived=True).exists()
+    assert not Patient.objects.filter(archived_at__isnull=False).exists()
     admin_client_.post("/admin/patients/patient/", {**selection, "reason": "Duplicates"})
     for patient in (first, second):
         patient.refresh_from_db()
