@@ -6,10 +6,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from clinic.archive import ArchiveForm, archive_from_request
 from patients import scoring
 from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.audit import access_record
-from patients.forms import ArchiveAssessmentForm, ScarAssessmentForm
+from patients.forms import ScarAssessmentForm
 from patients.history import assessment_change_log
 from patients.models import DLQI_FIELDS, FacialRegion, ScarAssessment
 from patients.services import (
@@ -17,6 +18,8 @@ from patients.services import (
     assessment_amend,
     assessment_record,
 )
+
+ASSESSMENT_ARCHIVE_EXAMPLE = "entered for the wrong patient, or a duplicate"
 
 
 @permission_required("patients.add_scarassessment", raise_exception=True)
@@ -133,7 +136,7 @@ def assessment_detail(request, pk: int):
         "dlqi_copyright": scoring.DLQI_COPYRIGHT,
         "acknowledged_warnings": _acknowledged(assessment),
         "history": assessment_change_log(assessment),
-        "archive_form": ArchiveAssessmentForm(),
+        "archive_form": ArchiveForm(what="assessment", example=ASSESSMENT_ARCHIVE_EXAMPLE),
     }
     return render(request, "patients/assessment_detail.html", context)
 
@@ -175,12 +178,5 @@ def _dlqi_answers(assessment) -> list[tuple[str, str]]:
 @permission_required("patients.change_scarassessment", raise_exception=True)
 def assessment_archive_view(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk, perm="patients.change_scarassessment")
-    form = ArchiveAssessmentForm(request.POST)
-    if assessment.is_archived:
-        messages.info(request, "This assessment was already archived.")
-    elif form.is_valid():
-        assessment.archive(reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(request, "Assessment archived: it no longer counts in scores or trends.")
-    else:
-        messages.error(request, "Give a reason to archive the assessment.")
+    archive_from_request(request, assessment, what="assessment", leaves="scores or trends")
     return redirect("patients:assessment_detail", pk=assessment.pk)

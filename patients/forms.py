@@ -442,11 +442,3 @@ def assessors():
     """Users who may be recorded as the assessor or the treating clinician: the dermatologist
     role's own permission, so a clinic admin who is not also a dermatologist is not offered."""
     return users_with_perm(CLINICIAN_PERMISSION)
-
-
-class ArchiveAssessmentForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this assessment being archived?",
-        max_length=300,
-        help_text="For example: entered for the wrong patient, or a duplicate.",
-    )

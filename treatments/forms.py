@@ -374,14 +374,6 @@ class SkinTestReadingForm(forms.ModelForm):
         return _no_future(self.cleaned_data.get("read_on"), "The reading date")
 
 
-class ArchiveSessionForm(forms.Form):
-    reason = forms.CharField(
-        label="Why is this session being archived?",
-        max_length=300,
-        help_text="For example: logged for the wrong patient.",
-    )
-
-
 # ----------------------------------------------------------------------------------------------
 # Clinical photos
 # ----------------------------------------------------------------------------------------------
@@ -467,7 +459,3 @@ def photo_rows(data=None, files=None):
     for row in rows:
         row.title = labels.get(row["view"].value(), "Photo")
     return rows
-
-
-class ArchivePhotoForm(forms.Form):
-    reason = forms.CharField(label="Why is this photo being archived?", max_length=300)

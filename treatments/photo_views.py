@@ -5,12 +5,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from clinic.archive import ArchiveForm, archive_from_request
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.models import AccessLog, ConsentUse, ScarAssessment
 from treatments import imaging
 from treatments.access import get_photo_for_user
-from treatments.forms import ArchivePhotoForm, PhotoVisitForm, photo_rows
+from treatments.forms import PhotoVisitForm, photo_rows
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto
 from treatments.photos import (
     DuplicatePhoto,
@@ -109,7 +110,7 @@ def photo_detail(request, pk: int):
         "patient": photo.patient,
         "teaching": ConsentUse.TEACHING in consents,
         "publication": ConsentUse.PUBLICATION in consents,
-        "archive_form": ArchivePhotoForm(),
+        "archive_form": ArchiveForm(what="photo", example="the wrong patient's photo"),
     }
     return render(request, "treatments/photo_detail.html", context)
 
@@ -130,12 +131,7 @@ def photo_export(request, pk: int, use: str):
 @permission_required("treatments.change_clinicalphoto", raise_exception=True)
 def photo_archive_view(request, pk: int):
     photo = get_photo_for_user(request.user, pk, perm="treatments.change_clinicalphoto")
-    form = ArchivePhotoForm(request.POST)
-    if form.is_valid() and not photo.archived_at:
-        photo.archive(reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(request, "Photo archived: it no longer shows in the timeline.")
-    elif not photo.archived_at:
-        messages.error(request, "Give a reason to archive the photo.")
+    archive_from_request(request, photo, what="photo", leaves="the timeline")
     return redirect("treatments:photo_detail", pk=photo.pk)
 
 

@@ -4,13 +4,13 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from clinic.archive import ArchiveForm, archive_from_request
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.history import history_entries
 from treatments.access import get_session_for_user, get_skin_test_for_user, get_topical_for_user
 from treatments.forms import (
     AdverseEventForm,
-    ArchiveSessionForm,
     SessionForm,
     SkinTestForm,
     SkinTestReadingForm,
@@ -110,7 +110,7 @@ def session_detail(request, pk: int):
         "procedures": session.procedures(),
         "warnings": session.acknowledged_warnings.select_related("acknowledged_by"),
         "history": history,
-        "archive_form": ArchiveSessionForm(),
+        "archive_form": ArchiveForm(what="session", example="logged for the wrong patient"),
     }
     return render(request, "treatments/session_detail.html", context)
 
@@ -119,14 +119,7 @@ def session_detail(request, pk: int):
 @permission_required("treatments.change_treatmentsession", raise_exception=True)
 def session_archive_view(request, pk: int):
     session = get_session_for_user(request.user, pk, perm="treatments.change_treatmentsession")
-    form = ArchiveSessionForm(request.POST)
-    if session.is_archived:
-        messages.info(request, "This session was already archived.")
-    elif form.is_valid():
-        session.archive(reason=form.cleaned_data["reason"], by=request.user)
-        messages.success(request, "Session archived: it no longer shows in the timeline.")
-    else:
-        messages.error(request, "Give a reason to archive the session.")
+    archive_from_request(request, session, what="session", leaves="the timeline")
     return redirect("treatments:session_detail", pk=session.pk)
 
 
