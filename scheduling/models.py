@@ -10,7 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from patients.models import Patient
-from scheduling import rules
+from scheduling import clock, rules
 from scheduling.clock import day_bounds, local
 
 
@@ -197,6 +197,17 @@ class Appointment(models.Model):
         return frozenset(s.value for s in rules.TRANSITIONS[rules.Status(self.status)])
 
     # State changes of this one row. The services lock the row, call these and save.
+    @property
+    def available_actions(self) -> frozenset[rules.Action]:
+        """What may be done to this visit now (scheduling.rules.available_actions)."""
+        return rules.available_actions(
+            self.status,
+            day=self.local_starts_at.date(),
+            today=clock.today(),
+            starts_at=self.starts_at,
+            now=timezone.now(),
+        )
+
     def check_in(self, *, at: dt.datetime) -> None:
         rules.check_move(self.status, rules.Status.CHECKED_IN)
         self.status = rules.Status.CHECKED_IN.value

@@ -78,11 +78,58 @@ def can_move(current: str, target: str) -> bool:
 def check_move(current: str, target: str) -> None:
     """Raises TransitionNotAllowed with a sentence the front desk can act on."""
     if not can_move(current, target):
-        now = STATUS_LABELS[Status(current)].lower()
-        article = "An" if now[0] in "aeiou" else "A"
-        raise TransitionNotAllowed(
-            f"{article} {now} appointment cannot be marked {STATUS_LABELS[Status(target)].lower()}."
-        )
+        raise TransitionNotAllowed(_move_refusal(current, target))
+
+
+def check_in_refusal(status: str, *, day: dt.date, today: dt.date) -> str | None:
+    """Why the patient cannot be checked in now; None when they can (on the visit's own day)."""
+    if not can_move(status, Status.CHECKED_IN):
+        return _move_refusal(status, Status.CHECKED_IN)
+    if day != today:
+        return f"Check-in opens on the day of the appointment ({day:%a %d %b %Y})."
+    return None
+
+
+def no_show_refusal(status: str, *, starts_at: dt.datetime, now: dt.datetime) -> str | None:
+    """Why the visit cannot be marked a no-show now; None once its start time has passed."""
+    if not can_move(status, Status.NO_SHOW):
+        return _move_refusal(status, Status.NO_SHOW)
+    if now < starts_at:
+        return "A patient can be marked a no-show only after the start time."
+    return None
+
+
+class Action(StrEnum):
+    CHECK_IN = "check_in"
+    NO_SHOW = "no_show"
+    START_TREATMENT = "in_treatment"
+    COMPLETE = "completed"
+    CANCEL = "cancelled"
+    RESCHEDULE = "reschedule"
+
+
+def available_actions(
+    status: str, *, day: dt.date, today: dt.date, starts_at: dt.datetime, now: dt.datetime
+) -> frozenset[Action]:
+    """What may be done to a visit now, whoever asks: pages offer these, services enforce them
+    (permissions decide who may; this decides whether it can be done at all)."""
+    actions = set()
+    if check_in_refusal(status, day=day, today=today) is None:
+        actions.add(Action.CHECK_IN)
+    if no_show_refusal(status, starts_at=starts_at, now=now) is None:
+        actions.add(Action.NO_SHOW)
+    for action in (Action.START_TREATMENT, Action.COMPLETE, Action.CANCEL):
+        if can_move(status, action.value):
+            actions.add(action)
+    if Status(status) in RESCHEDULABLE:
+        actions.add(Action.RESCHEDULE)
+    return frozenset(actions)
+
+
+def _move_refusal(current: str, target: str) -> str:
+    now = STATUS_LABELS[Status(current)].lower()
+    article = "An" if now[0] in "aeiou" else "A"
+    return f"{article} {now} appointment cannot be marked {STATUS_LABELS[Status(target)].lower()}."
 
 
 def is_active(status: str) -> bool:

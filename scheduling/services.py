@@ -215,10 +215,8 @@ def appointment_cancel(*, appointment: Appointment, reason: str, by: User) -> Ap
 def appointment_check_in(*, appointment: Appointment, by: User) -> Appointment:
     appointment = _locked(appointment)
     day = appointment.local_starts_at.date()
-    if day != clock.today():
-        raise TransitionNotAllowed(
-            f"Check-in opens on the day of the appointment ({day:%a %d %b %Y})."
-        )
+    if refusal := rules.check_in_refusal(appointment.status, day=day, today=clock.today()):
+        raise TransitionNotAllowed(refusal)
     appointment.check_in(at=timezone.now())
     return _save_status(appointment, by=by, fields=["status", "checked_in_at"])
 
@@ -226,11 +224,13 @@ def appointment_check_in(*, appointment: Appointment, by: User) -> Appointment:
 @transaction.atomic
 def appointment_mark_no_show(*, appointment: Appointment, by: User) -> Appointment:
     appointment = _locked(appointment)
-    if timezone.now() < appointment.starts_at:
-        raise TransitionNotAllowed(
-            f"A patient can be marked a no-show only after the start time "
-            f"({appointment.local_starts_at:%a %d %b %H:%M})."
-        )
+    now = timezone.now()
+    if refusal := rules.no_show_refusal(
+        appointment.status, starts_at=appointment.starts_at, now=now
+    ):
+        if now < appointment.starts_at:
+            refusal = refusal[:-1] + f" ({appointment.local_starts_at:%a %d %b %H:%M})."
+        raise TransitionNotAllowed(refusal)
     appointment.mark_no_show()
     return _save_status(appointment, by=by, fields=["status"])
 

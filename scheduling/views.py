@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import parse_etags, url_has_allowed_host_and_scheme
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_POST
@@ -185,8 +184,6 @@ def appointment_detail(request, pk: int):
         "allowed": appointment.allowed_moves(),
         "can_reschedule": appointment.status in RESCHEDULABLE,
         "may_progress": may_progress(request.user, appointment),
-        "is_today": appointment.local_starts_at.date() == clock.today(),
-        "has_started": appointment.starts_at <= timezone.now(),
     }
     return render(request, "scheduling/appointment_detail.html", context)
 

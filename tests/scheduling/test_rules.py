@@ -5,6 +5,7 @@ from itertools import product
 
 import pytest
 
+from scheduling import rules
 from scheduling.rules import (
     ACTIVE_STATUSES,
     ClinicHours,
@@ -126,3 +127,58 @@ def test_slot_starts_fit_the_visit_inside_the_day():
     assert starts[1] == t("08:15")
     assert starts[-1] == t("17:30")
     assert len(starts) == 39
+
+
+# What may be done to a visit now: one pure rule the pages and the services share.
+NOON = dt.datetime(2026, 6, 8, 12, 0, tzinfo=dt.UTC)
+TODAY = NOON.date()
+
+
+@pytest.mark.parametrize(
+    ("status", "day", "expected"),
+    [
+        ("booked", TODAY, None),
+        ("booked", TODAY - dt.timedelta(days=1), "Check-in opens on the day of the appointment"),
+        ("booked", TODAY + dt.timedelta(days=1), "Check-in opens on the day of the appointment"),
+        ("checked_in", TODAY, "A checked in appointment cannot be marked checked in."),
+        ("cancelled", TODAY, "A cancelled appointment cannot be marked checked in."),
+    ],
+)
+def test_check_in_refusal(status, day, expected):
+    refusal = rules.check_in_refusal(status, day=day, today=TODAY)
+    assert refusal == expected or (expected and refusal.startswith(expected))
+
+
+@pytest.mark.parametrize(
+    ("status", "minutes_after_start", "allowed"),
+    [("booked", -1, False), ("booked", 0, True), ("booked", 30, True), ("checked_in", 30, False)],
+)
+def test_no_show_refusal(status, minutes_after_start, allowed):
+    starts = NOON - dt.timedelta(minutes=minutes_after_start)
+    assert (rules.no_show_refusal(status, starts_at=starts, now=NOON) is None) == allowed
+
+
+@pytest.mark.parametrize(
+    ("status", "starts_in_minutes", "expected"),
+    [
+        ("booked", 60, {"check_in", "cancelled", "reschedule"}),
+        ("booked", -5, {"check_in", "no_show", "cancelled", "reschedule"}),
+        ("checked_in", -5, {"in_treatment", "completed", "cancelled", "reschedule"}),
+        ("in_treatment", -5, {"completed"}),
+        ("completed", -5, set()),
+        ("no_show", -5, set()),
+        ("cancelled", 60, set()),
+    ],
+)
+def test_available_actions(status, starts_in_minutes, expected):
+    starts = NOON + dt.timedelta(minutes=starts_in_minutes)
+    actions = rules.available_actions(status, day=TODAY, today=TODAY, starts_at=starts, now=NOON)
+    assert {a.value for a in actions} == expected
+
+
+def test_a_booked_visit_on_another_day_cannot_be_checked_in():
+    tomorrow = TODAY + dt.timedelta(days=1)
+    actions = rules.available_actions(
+        "booked", day=tomorrow, today=TODAY, starts_at=NOON + dt.timedelta(days=1), now=NOON
+    )
+    assert rules.Action.CHECK_IN not in actions
