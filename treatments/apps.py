@@ -21,6 +21,7 @@ class TreatmentsConfig(AppConfig):
                     "skin_test_create",
                     "photo_upload",
                     "photo_compare",
+                    "progress_summary",
                 )
             ),
         )

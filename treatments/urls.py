@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import photo_views, views
+from treatments import outcome_views, photo_views, views
 
 app_name = "treatments"
 
@@ -23,5 +23,10 @@ urlpatterns = [
     path("photos/<int:pk>/", photo_views.photo_detail, name="photo_detail"),
     path("photos/<int:pk>/file/<str:size>.jpg", photo_views.photo_file, name="photo_file"),
     path("photos/<int:pk>/export/<str:use>/", photo_views.photo_export, name="photo_export"),
+    path(
+        "patients/<int:pk>/progress-summary/",
+        outcome_views.progress_summary,
+        name="progress_summary",
+    ),
     path("photos/<int:pk>/archive/", photo_views.photo_archive_view, name="photo_archive"),
 ]

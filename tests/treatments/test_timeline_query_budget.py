@@ -44,7 +44,9 @@ MIXES = [
 #  1   sessions with their clinicians      2-7 one query per modality (6)
 #  8   adverse events                      9   topicals
 # 10   skin tests
-TREATMENT_QUERIES = 10
+# The progress timeline (outcomes panel) adds, whatever the number of sessions:
+# 11   sessions with their clinicians (oldest first)   12-17 one query per modality (6)
+TREATMENT_QUERIES = 17
 
 
 def chart_queries(client, patient) -> list[str]:
