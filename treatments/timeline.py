@@ -13,10 +13,10 @@ from patients.trend import nice_ceiling
 from treatments.outcomes import ScoreSnapshot
 
 WIDTH = 760
-LEFT, RIGHT = 56, 24
+LEFT, RIGHT = 56, 40
 PANEL_HEIGHT = 96
-PANEL_GAP = 26
-TOP = 22
+PANEL_GAP = 32
+TOP = 26
 SESSION_LANE = 34
 PHOTO_LANE = 22
 AXIS = 24
@@ -69,8 +69,12 @@ class ScorePanel:
     y_ticks: list[Tick]
 
     @property
+    def recorded(self) -> bool:
+        return any(line.points for line in self.lines)
+
+    @property
     def title_y(self) -> float:
-        return self.top - 6
+        return self.top - 12
 
 
 @dataclass(frozen=True)
