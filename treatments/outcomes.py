@@ -206,3 +206,167 @@ def nearest_in_window(
         ):
             best = day
     return best
+
+
+# ----------------------------------------------------------------------------------------------
+# The clinic outcomes report: one row per group (modality or combination) and skin-type band
+# ----------------------------------------------------------------------------------------------
+
+# Follow-up points after the first session of the group, and the window around each in which the
+# nearest counting assessment is taken (+/- 6 weeks: visits are booked around, not on, the day).
+FOLLOW_UPS: tuple[tuple[str, int], ...] = (("3 months", 91), ("6 months", 182))
+FOLLOW_UP_WINDOW_DAYS = 42
+# The baseline is the latest counting assessment on or before the first session, no older than
+# this: an assessment from years before says little about the scars on the day.
+BASELINE_LOOKBACK_DAYS = 180
+
+BAND_ALL, BAND_LIGHT, BAND_DARK = "all", "I-III", "IV-VI"
+BANDS = (BAND_ALL, BAND_LIGHT, BAND_DARK)
+
+
+def skin_band(fitzpatrick_type: int | None) -> str:
+    """Fitzpatrick I-III or IV-VI (the split used for PIH risk); "" when not recorded."""
+    if fitzpatrick_type is None:
+        return ""
+    return BAND_LIGHT if fitzpatrick_type <= 3 else BAND_DARK
+
+
+@dataclass(frozen=True)
+class ReportSession:
+    """One session as the report reads it."""
+
+    session_id: int
+    patient_id: int
+    day: dt.date
+    fitzpatrick_type: int | None
+    modalities: frozenset[str]
+    adverse_events: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Assessment:
+    day: dt.date
+    ecca: int | None
+    gb: int | None
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    label: str
+    ecca: Summary
+    gb: Summary
+    ecca_responders: Share
+
+
+@dataclass(frozen=True)
+class GroupRow:
+    group: str  # a modality value, or modality values joined by "+"
+    band: str
+    patients: int
+    sessions: int
+    follow_ups: tuple[FollowUp, ...]
+    adverse_events: tuple[tuple[str, int, float | None], ...]  # (type, count, per 100 sessions)
+
+    @property
+    def sessions_per_patient(self) -> float | None:
+        return None if self.patients == 0 else round(self.sessions / self.patients, 1)
+
+    @property
+    def small(self) -> bool:
+        return self.patients < SMALL_N
+
+
+def baseline_of(assessments: Sequence[Assessment], first_day: dt.date) -> Assessment | None:
+    """The latest assessment on or before `first_day`, within BASELINE_LOOKBACK_DAYS."""
+    earliest = first_day - dt.timedelta(days=BASELINE_LOOKBACK_DAYS)
+    found = [a for a in assessments if earliest <= a.day <= first_day]
+    return max(found, key=lambda a: a.day) if found else None
+
+
+def follow_up_of(
+    assessments: Sequence[Assessment], first_day: dt.date, after_days: int
+) -> Assessment | None:
+    """The assessment nearest to `after_days` after the first session, within the window; never
+    the baseline day itself."""
+    later = {a.day: a for a in assessments if a.day > first_day}
+    target = first_day + dt.timedelta(days=after_days)
+    day = nearest_in_window(sorted(later), target, window_days=FOLLOW_UP_WINDOW_DAYS)
+    return later[day] if day else None
+
+
+def group_row(
+    group: str,
+    band: str,
+    sessions: Sequence[ReportSession],
+    assessments: dict[int, list[Assessment]],
+) -> GroupRow:
+    """Figures for the sessions of one group and band: the first session of each patient in the
+    group is its start; changes are follow-up minus baseline (negative is better)."""
+    first: dict[int, dt.date] = {}
+    for s in sessions:
+        if s.patient_id not in first or s.day < first[s.patient_id]:
+            first[s.patient_id] = s.day
+    follow_ups = []
+    for label, days in FOLLOW_UPS:
+        ecca, gb, pairs = [], [], []
+        for patient_id, start in first.items():
+            history = assessments.get(patient_id, [])
+            base = baseline_of(history, start)
+            later = follow_up_of(history, start, days)
+            if base is None or later is None:
+                continue
+            if base.ecca is not None and later.ecca is not None:
+                ecca.append(later.ecca - base.ecca)
+                pairs.append((base.ecca, later.ecca))
+            if base.gb is not None and later.gb is not None:
+                gb.append(later.gb - base.gb)
+        follow_ups.append(FollowUp(label, summarise(ecca), summarise(gb), responders(pairs)))
+    counts: dict[str, int] = {}
+    for s in sessions:
+        for event in s.adverse_events:
+            counts[event] = counts.get(event, 0) + 1
+    events = tuple(
+        (event, n, rate_per_100(n, len(sessions))) for event, n in sorted(counts.items())
+    )
+    return GroupRow(group, band, len(first), len(sessions), tuple(follow_ups), events)
+
+
+COMMON_COMBINATIONS = 3
+
+
+def report_rows(
+    sessions: Sequence[ReportSession],
+    assessments: dict[int, list[Assessment]],
+    modalities: Sequence[str],
+) -> list[GroupRow]:
+    """Rows for each modality (every session that included it, alone or combined) and for the
+    COMMON_COMBINATIONS combinations given to the most patients (sessions with exactly that set),
+    each for all patients and split by skin-type band. A patient's band is their Fitzpatrick type
+    at their first session of the group."""
+    groups: dict[str, list[ReportSession]] = {m: [] for m in modalities}
+    combos: dict[frozenset[str], list[ReportSession]] = {}
+    for s in sessions:
+        for m in s.modalities:
+            groups.setdefault(m, []).append(s)
+        if len(s.modalities) > 1:
+            combos.setdefault(s.modalities, []).append(s)
+    ranked = sorted(
+        combos.items(),
+        key=lambda item: (-len({s.patient_id for s in item[1]}), sorted(item[0])),
+    )
+    order = list(modalities) + [m for m in groups if m not in modalities]
+    chosen = {m: groups[m] for m in order}
+    for combo, rows in ranked[:COMMON_COMBINATIONS]:
+        chosen["+".join(sorted(combo, key=lambda m: order.index(m) if m in order else 99))] = rows
+    result = []
+    for group, rows in chosen.items():
+        if not rows:
+            continue
+        start_band: dict[int, tuple[dt.date, str]] = {}
+        for s in sorted(rows, key=lambda s: s.day):
+            start_band.setdefault(s.patient_id, (s.day, skin_band(s.fitzpatrick_type)))
+        result.append(group_row(group, BAND_ALL, rows, assessments))
+        for band in (BAND_LIGHT, BAND_DARK):
+            in_band = [s for s in rows if start_band[s.patient_id][1] == band]
+            result.append(group_row(group, band, in_band, assessments))
+    return result

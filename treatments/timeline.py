@@ -260,3 +260,49 @@ def table_rows(
         )
         for day in days
     ]
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    y: float
+    x0: float  # the zero line
+    x: float  # the median's end of the bar
+    q1: float
+    q3: float
+    median: float
+    n: int
+    small: bool
+
+
+@dataclass
+class BarChart:
+    width: int
+    height: int
+    zero: float
+    bars: list[Bar]
+    ticks: list[Tick]
+
+
+BAR_LABEL_WIDTH = 230
+BAR_HEIGHT = 22
+
+
+def change_bars(items: Sequence[tuple[str, float, float, float, int, bool]]) -> BarChart:
+    """Horizontal bars of median change (negative = better, drawn to the left of zero) with the
+    interquartile range as a whisker. items: (label, median, q1, q3, n, small)."""
+    plot_left, plot_right = BAR_LABEL_WIDTH + 10, WIDTH - 70
+    extent = max([abs(v) for _, m, q1, q3, _, _ in items for v in (m, q1, q3)] or [1])
+    extent = nice_ceiling(extent)
+    zero = (plot_left + plot_right) / 2
+    half = (plot_right - plot_left) / 2
+
+    def x_of(value: float) -> float:
+        return zero + half * value / extent
+
+    bars = [
+        Bar(label, 20 + i * BAR_HEIGHT, zero, x_of(m), x_of(q1), x_of(q3), m, n, small)
+        for i, (label, m, q1, q3, n, small) in enumerate(items)
+    ]
+    ticks = [Tick(x_of(v), f"{v:g}") for v in (-extent, -extent / 2, 0, extent / 2, extent)]
+    return BarChart(WIDTH, int(40 + len(items) * BAR_HEIGHT), zero, bars, ticks)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import outcome_views, photo_views, views
+from treatments import outcome_views, photo_views, report_views, views
 
 app_name = "treatments"
 
@@ -27,6 +27,13 @@ urlpatterns = [
         "patients/<int:pk>/progress-summary/",
         outcome_views.progress_summary,
         name="progress_summary",
+    ),
+    path("reports/outcomes/", report_views.outcomes_report_view, name="outcomes_report"),
+    path("reports/outcomes.csv", report_views.outcomes_report_csv, name="outcomes_report_csv"),
+    path(
+        "reports/outcomes-sessions.csv",
+        report_views.outcomes_dataset_csv,
+        name="outcomes_dataset_csv",
     ),
     path("photos/<int:pk>/archive/", photo_views.photo_archive_view, name="photo_archive"),
 ]
