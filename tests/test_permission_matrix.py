@@ -258,6 +258,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "treatments:photo_export": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_file": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_upload": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:filler_lots": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:outcomes_dataset_csv": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:outcomes_report": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:outcomes_report_csv": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},

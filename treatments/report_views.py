@@ -9,10 +9,10 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from clinic.audit import access_record
+from clinic.audit import access_record, access_record_many
 from clinic.models import AccessLog
 from scheduling.models import dermatologists
-from treatments.models import AdverseEventType
+from treatments.models import AdverseEventType, FillerProcedure
 from treatments.outcomes import BAND_ALL, BASELINE_LOOKBACK_DAYS, FOLLOW_UP_WINDOW_DAYS, SMALL_N
 from treatments.report import (
     DATASET_HEADER,
@@ -134,3 +134,23 @@ def outcomes_dataset_csv(request):
         label="De-identified per-session data set (CSV)",
     )
     return response
+
+
+LOT_RESULTS_LIMIT = 500
+
+
+@permission_required(REPORT_PERMISSION, raise_exception=True)
+def filler_lots(request):
+    """Every patient and session that received a filler lot, for recalls: product, expiry,
+    volume and who injected it. Sessions archived as entered in error are listed, marked."""
+    lot = request.GET.get("lot", "").strip()[:50]
+    found = []
+    if lot:
+        found = list(
+            FillerProcedure.objects.filter(lot_number__iexact=lot)
+            .select_related("session__patient", "session__clinician")
+            .order_by("session__performed_at", "pk")[:LOT_RESULTS_LIMIT]
+        )
+        access_record_many(request, [p.session for p in found], label=f"filler lot {lot}")
+    context = {"lot": lot, "found": found, "limit": LOT_RESULTS_LIMIT}
+    return render(request, "treatments/filler_lots.html", context)

@@ -35,5 +35,6 @@ urlpatterns = [
         report_views.outcomes_dataset_csv,
         name="outcomes_dataset_csv",
     ),
+    path("reports/filler-lots/", report_views.filler_lots, name="filler_lots"),
     path("photos/<int:pk>/archive/", photo_views.photo_archive_view, name="photo_archive"),
 ]
