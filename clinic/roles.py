@@ -43,6 +43,7 @@ _CLINICAL_MODELS = [
     "treatments.topicalregimen",
     "treatments.skintest",
     "treatments.clinicalphoto",
+    "treatments.referralletter",
 ]
 _CLINICAL = {
     perm for model in _CLINICAL_MODELS for perm in _crud(model, "view", "add", "change")

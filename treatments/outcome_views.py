@@ -1,14 +1,19 @@
-"""Outcome pages for one patient: the one-page progress summary to print."""
+"""Outcome pages for one patient: the one-page progress summary and the referral letter."""
 
+from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 
 from clinic.audit import access_record
 from clinic.models import AccessLog
 from patients.access import get_patient_for_user
+from patients.history import history_entries
+from treatments.letters import letter_draft
 from treatments.modalities import Modality
-from treatments.models import AdverseEvent, ClinicalPhoto, PhotoView
+from treatments.models import AdverseEvent, ClinicalPhoto, PhotoView, ReferralLetter
 from treatments.outcomes import FOLLOW_UP_DAYS, SCORES, ScoreChange
 from treatments.patient_outcomes import patient_outcomes
 from treatments.photos import photo_series
@@ -62,3 +67,67 @@ def progress_summary(request, pk: int):
         "next_due": last_session.next_session_due if last_session else None,
     }
     return render(request, "treatments/progress_summary.html", context)
+
+
+class ReferralLetterForm(forms.ModelForm):
+    class Meta:
+        model = ReferralLetter
+        fields = ["recipient", "recipient_address", "subject", "body"]
+        widgets = {
+            "recipient_address": forms.Textarea(attrs={"rows": 3}),
+            "body": forms.Textarea(attrs={"rows": 22}),
+        }
+
+
+@permission_required("treatments.add_referralletter", raise_exception=True)
+def letter_create(request, pk: int):
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_referralletter", adding=True
+    )
+    letter = ReferralLetter(patient=patient, created_by=request.user, updated_by=request.user)
+    initial = None if request.method == "POST" else letter_draft(patient, author=request.user)
+    form = ReferralLetterForm(request.POST or None, instance=letter, initial=initial)
+    if form.is_valid():
+        letter = form.save()
+        messages.success(request, "Letter saved.")
+        return redirect("treatments:letter_print", pk=letter.pk)
+    return render(
+        request,
+        "treatments/letter_form.html",
+        {"form": form, "patient": patient, "title": "Letter to the referrer"},
+    )
+
+
+def get_letter_for_user(user, pk: int, perm: str) -> ReferralLetter:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(ReferralLetter.objects.select_related("patient", "created_by"), pk=pk)
+
+
+@permission_required("treatments.change_referralletter", raise_exception=True)
+def letter_update(request, pk: int):
+    letter = get_letter_for_user(request.user, pk, "treatments.change_referralletter")
+    form = ReferralLetterForm(request.POST or None, instance=letter)
+    if form.is_valid():
+        letter = form.save(commit=False)
+        letter.updated_by = request.user
+        letter.save()
+        messages.success(request, "Letter saved.")
+        return redirect("treatments:letter_print", pk=letter.pk)
+    context = {
+        "form": form,
+        "patient": letter.patient,
+        "letter": letter,
+        "title": "Edit letter",
+        "history": history_entries(letter, created="Written"),
+    }
+    return render(request, "treatments/letter_form.html", context)
+
+
+@permission_required("treatments.view_referralletter", raise_exception=True)
+def letter_print(request, pk: int):
+    letter = get_letter_for_user(request.user, pk, "treatments.view_referralletter")
+    access_record(request, patient=letter.patient, action=AccessLog.Action.PRINT, obj=letter)
+    return render(
+        request, "treatments/letter_print.html", {"letter": letter, "patient": letter.patient}
+    )

@@ -138,7 +138,8 @@ register_chart_panel(
 def outcomes_panel(request, patient) -> dict:
     """The progress timeline (scores with sessions and photo dates on one time axis) and the
     response per modality. Queries, whatever the history's length: assessments with their ice
-    pick counts (one), sessions with clinicians and one per modality (seven), photo days (one)."""
+    pick counts (one), sessions with clinicians and one per modality (seven), photo days (one),
+    referral letters (one)."""
     data = patient_outcomes(patient)
     days = photo_days(patient)
     labels = {m.value: m.label for m in Modality}
@@ -150,6 +151,7 @@ def outcomes_panel(request, patient) -> dict:
         "responses": [(labels.get(r.modality, r.modality), r) for r in data.responses],
         "legend": [(v, labels.get(v, v), MODALITY_LETTERS.get(v, "?")) for v in used],
         "follow_up_days": FOLLOW_UP_DAYS,
+        "letters": list(patient.referral_letters.only("pk", "recipient", "updated_at")),
     }
 
 

@@ -28,6 +28,9 @@ urlpatterns = [
         outcome_views.progress_summary,
         name="progress_summary",
     ),
+    path("patients/<int:pk>/letters/new/", outcome_views.letter_create, name="letter_create"),
+    path("letters/<int:pk>/", outcome_views.letter_update, name="letter_update"),
+    path("letters/<int:pk>/print/", outcome_views.letter_print, name="letter_print"),
     path("reports/outcomes/", report_views.outcomes_report_view, name="outcomes_report"),
     path("reports/outcomes.csv", report_views.outcomes_report_csv, name="outcomes_report_csv"),
     path(

@@ -38,6 +38,7 @@ CLINICAL_RECORDS = {
         "treatments.topicalregimen",
         "treatments.skintest",
         "treatments.clinicalphoto",
+        "treatments.referralletter",
     ]
     for action in ("view", "add", "change")
 } | {"treatments.view_sessionwarning", "treatments.export_clinicalphoto"}

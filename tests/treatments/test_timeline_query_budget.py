@@ -46,7 +46,8 @@ MIXES = [
 # 10   skin tests
 # The progress timeline (outcomes panel) adds, whatever the number of sessions:
 # 11   sessions with their clinicians (oldest first)   12-17 one query per modality (6)
-TREATMENT_QUERIES = 17
+# 18   referral letters
+TREATMENT_QUERIES = 18
 
 
 def chart_queries(client, patient) -> list[str]:
