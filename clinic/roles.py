@@ -67,6 +67,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "scheduling.progress_own_appointment",
         # Only a dermatologist is recorded as the clinician of a session or an assessment.
         "patients.act_as_clinician",
+        # The whole record as FHIR leaves the clinic: the treating dermatologist decides.
+        "treatments.export_fhir",
     },
     Role.FRONT_DESK: _DEMOGRAPHICS | _FRONT_DESK_CALENDAR,
     # Clinic admins may archive but never hard-delete: only a superuser deletes.

@@ -22,6 +22,8 @@ class TreatmentsConfig(AppConfig):
                     "photo_upload",
                     "photo_compare",
                     "progress_summary",
+                    "fhir_export",
+                    "letter_create",
                 )
             ),
         )

@@ -151,6 +151,7 @@ class TreatmentSession(Archivable):
 
     class Meta:
         ordering = ["-performed_at", "-pk"]
+        permissions = [("export_fhir", "Can export a patient's treatment record as FHIR")]
         indexes = [models.Index(fields=["patient", "-performed_at"], name="session_patient_at_idx")]
         constraints = [
             models.CheckConstraint(

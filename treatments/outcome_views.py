@@ -4,13 +4,16 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 
 from clinic.audit import access_record
 from clinic.models import AccessLog
 from patients.access import get_patient_for_user
 from patients.history import history_entries
+from treatments.fhir import patient_bundle
 from treatments.letters import letter_draft
 from treatments.modalities import Modality
 from treatments.models import AdverseEvent, ClinicalPhoto, PhotoView, ReferralLetter
@@ -131,3 +134,21 @@ def letter_print(request, pk: int):
     return render(
         request, "treatments/letter_print.html", {"letter": letter, "patient": letter.patient}
     )
+
+
+@permission_required("treatments.export_fhir", raise_exception=True)
+def fhir_export(request, pk: int):
+    """The patient's record as a FHIR R4 Bundle, downloaded as JSON; logged as an export."""
+    patient = get_patient_for_user(request.user, pk, perm="treatments.export_fhir")
+    bundle = patient_bundle(
+        patient,
+        base_url=request.build_absolute_uri("/fhir/"),
+        photo_url=lambda p: request.build_absolute_uri(
+            reverse("treatments:photo_file", args=[p.pk, "full"])
+        ),
+    )
+    access_record(request, patient=patient, action=AccessLog.Action.EXPORT)
+    response = JsonResponse(bundle, content_type="application/fhir+json")
+    response["Content-Disposition"] = f'attachment; filename="patient-{patient.mrn}-fhir.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response

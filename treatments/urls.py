@@ -28,6 +28,7 @@ urlpatterns = [
         outcome_views.progress_summary,
         name="progress_summary",
     ),
+    path("patients/<int:pk>/fhir.json", outcome_views.fhir_export, name="fhir_export"),
     path("patients/<int:pk>/letters/new/", outcome_views.letter_create, name="letter_create"),
     path("letters/<int:pk>/", outcome_views.letter_update, name="letter_update"),
     path("letters/<int:pk>/print/", outcome_views.letter_print, name="letter_print"),

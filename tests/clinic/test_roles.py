@@ -61,6 +61,7 @@ EXPECTED = {
         "patients.view_clinical_details",
         "scheduling.progress_own_appointment",
         "patients.act_as_clinician",
+        "treatments.export_fhir",
     },
     Role.FRONT_DESK: DEMOGRAPHICS | FRONT_DESK_CALENDAR,
     Role.CLINIC_ADMIN: DEMOGRAPHICS
