@@ -9,6 +9,7 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 # A response is read at least this long after the modality's last session: earlier, swelling
 # and healing hide the result (clinic convention; resurfacing is judged at 4 weeks or later).
@@ -279,8 +280,11 @@ class GroupRow:
 def baseline_of(assessments: Sequence[Assessment], first_day: dt.date) -> Assessment | None:
     """The latest assessment on or before `first_day`, within BASELINE_LOOKBACK_DAYS."""
     earliest = first_day - dt.timedelta(days=BASELINE_LOOKBACK_DAYS)
-    found = [a for a in assessments if earliest <= a.day <= first_day]
-    return max(found, key=lambda a: a.day) if found else None
+    best = None
+    for a in assessments:
+        if earliest <= a.day <= first_day and (best is None or a.day >= best.day):
+            best = a
+    return best
 
 
 def follow_up_of(
@@ -288,47 +292,77 @@ def follow_up_of(
 ) -> Assessment | None:
     """The assessment nearest to `after_days` after the first session, within the window; never
     the baseline day itself."""
-    later = {a.day: a for a in assessments if a.day > first_day}
     target = first_day + dt.timedelta(days=after_days)
-    day = nearest_in_window(sorted(later), target, window_days=FOLLOW_UP_WINDOW_DAYS)
-    return later[day] if day else None
+    best, best_key = None, None
+    for a in assessments:
+        if a.day <= first_day:
+            continue
+        key = (abs((a.day - target).days), a.day)  # nearest; on a tie the earlier
+        if key[0] <= FOLLOW_UP_WINDOW_DAYS and (best_key is None or key < best_key):
+            best, best_key = a, key
+    return best
 
 
-def group_row(
-    group: str,
-    band: str,
-    sessions: Sequence[ReportSession],
-    assessments: dict[int, list[Assessment]],
-) -> GroupRow:
-    """Figures for the sessions of one group and band: the first session of each patient in the
-    group is its start; changes are follow-up minus baseline (negative is better)."""
-    first: dict[int, dt.date] = {}
+class Course(NamedTuple):
+    """One patient's course of one group: what the report's figures are made of (a named tuple:
+    the report makes one per patient and group, hundreds of thousands at scale)."""
+
+    band: str
+    sessions: int
+    adverse_events: tuple[str, ...]
+    # Per follow-up point: (ECCA change, G&B change, (ECCA baseline, ECCA follow-up)), None
+    # where there is no pair of assessments.
+    changes: tuple[tuple[int | None, int | None, tuple[int, int] | None], ...]
+
+
+def course_of(sessions: Sequence[ReportSession], history: Sequence[Assessment]) -> Course:
+    """A patient's sessions of one group: the first is the start; changes are follow-up minus
+    baseline (negative is better); the band is the skin type at the first session."""
+    first = sessions[0]
     for s in sessions:
-        if s.patient_id not in first or s.day < first[s.patient_id]:
-            first[s.patient_id] = s.day
+        if s.day < first.day:
+            first = s
+    changes = []
+    base = baseline_of(history, first.day)
+    for _, days in FOLLOW_UPS:
+        later = follow_up_of(history, first.day, days) if base is not None else None
+        if base is None or later is None:
+            changes.append((None, None, None))
+            continue
+        ecca_pair = (
+            (base.ecca, later.ecca) if base.ecca is not None and later.ecca is not None else None
+        )
+        changes.append(
+            (
+                None if ecca_pair is None else later.ecca - base.ecca,
+                None if base.gb is None or later.gb is None else later.gb - base.gb,
+                ecca_pair,
+            )
+        )
+    events = tuple(event for s in sessions for event in s.adverse_events)
+    return Course(skin_band(first.fitzpatrick_type), len(sessions), events, tuple(changes))
+
+
+def group_row(group: str, band: str, courses: Sequence[Course]) -> GroupRow:
+    """Figures for the courses of one group and band."""
     follow_ups = []
-    for label, days in FOLLOW_UPS:
-        ecca, gb, pairs = [], [], []
-        for patient_id, start in first.items():
-            history = assessments.get(patient_id, [])
-            base = baseline_of(history, start)
-            later = follow_up_of(history, start, days)
-            if base is None or later is None:
-                continue
-            if base.ecca is not None and later.ecca is not None:
-                ecca.append(later.ecca - base.ecca)
-                pairs.append((base.ecca, later.ecca))
-            if base.gb is not None and later.gb is not None:
-                gb.append(later.gb - base.gb)
-        follow_ups.append(FollowUp(label, summarise(ecca), summarise(gb), responders(pairs)))
+    for index, (label, _) in enumerate(FOLLOW_UPS):
+        points = [c.changes[index] for c in courses]
+        follow_ups.append(
+            FollowUp(
+                label,
+                summarise(e for e, _, _ in points if e is not None),
+                summarise(g for _, g, _ in points if g is not None),
+                responders(pair for _, _, pair in points if pair is not None),
+            )
+        )
+    sessions = sum(c.sessions for c in courses)
     counts: dict[str, int] = {}
-    for s in sessions:
-        for event in s.adverse_events:
+    for c in courses:
+        for event in c.adverse_events:
             counts[event] = counts.get(event, 0) + 1
-    events = tuple(
-        (event, n, rate_per_100(n, len(sessions))) for event, n in sorted(counts.items())
-    )
-    return GroupRow(group, band, len(first), len(sessions), tuple(follow_ups), events)
+    events = tuple((event, n, rate_per_100(n, sessions)) for event, n in sorted(counts.items()))
+    return GroupRow(group, band, len(courses), sessions, tuple(follow_ups), events)
 
 
 COMMON_COMBINATIONS = 3
@@ -362,11 +396,11 @@ def report_rows(
     for group, rows in chosen.items():
         if not rows:
             continue
-        start_band: dict[int, tuple[dt.date, str]] = {}
-        for s in sorted(rows, key=lambda s: s.day):
-            start_band.setdefault(s.patient_id, (s.day, skin_band(s.fitzpatrick_type)))
-        result.append(group_row(group, BAND_ALL, rows, assessments))
+        by_patient: dict[int, list[ReportSession]] = {}
+        for session in rows:
+            by_patient.setdefault(session.patient_id, []).append(session)
+        courses = [course_of(ss, assessments.get(pid, [])) for pid, ss in by_patient.items()]
+        result.append(group_row(group, BAND_ALL, courses))
         for band in (BAND_LIGHT, BAND_DARK):
-            in_band = [s for s in rows if start_band[s.patient_id][1] == band]
-            result.append(group_row(group, band, in_band, assessments))
+            result.append(group_row(group, band, [c for c in courses if c.band == band]))
     return result

@@ -1,9 +1,9 @@
 """The clinic outcomes report and its exports, read from the database.
 
-Counting, filtering and joining run in the database; each query returns flat tuples
-(values_list, streamed with iterator()), never model instances, and the number of queries is
-fixed: sessions with their modality flags (one), adverse events (one), counting assessments of the
-patients in the report (one). Medians and quartiles are computed in Python from those tuples
+Filtering and joining run in the database; each query returns flat tuples (values_list, streamed
+with iterator()), never model instances, and the number of queries is fixed: sessions (one), the
+session ids in each procedure table (six), adverse events (one), assessments of the patients in
+the report (one). Medians and quartiles are computed in Python from those tuples
 (treatments.outcomes), because SQLite, which the tests and small clinics run on, has no
 percentile function.
 """
@@ -16,9 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.db.models.functions import Coalesce, TruncDate
 
 from patients.models import ScarAssessment
 from treatments.modalities import Modality
@@ -47,47 +45,52 @@ def filtered_sessions(filters: ReportFilters):
 
 
 def report_sessions(filters: ReportFilters) -> list[ReportSession]:
-    """Sessions in the filters with their modalities and adverse event types (two queries)."""
-    flags = {
-        f"has_{model.MODALITY.value}": Exists(model.objects.filter(session=OuterRef("pk")))
-        for model in PROCEDURE_MODELS
-    }
+    """Sessions in the filters with their modalities and adverse event types: the sessions (one
+    query), the session ids of each procedure table (six) and the adverse events (one), each a
+    flat scan joined in Python by session id."""
     sessions = filtered_sessions(filters)
-    rows = sessions.annotate(
-        skin=Coalesce("fitzpatrick_type", "patient__fitzpatrick_type"), **flags
-    ).values_list("pk", "patient_id", "performed_at", "skin", *flags)
+    ids = sessions.values("pk")
+    modalities: dict[int, set[str]] = defaultdict(set)
+    for model in PROCEDURE_MODELS:
+        found = model.objects.filter(session__in=ids).values_list("session_id", flat=True)
+        for session_id in found.iterator(chunk_size=CHUNK):
+            modalities[session_id].add(model.MODALITY.value)
     events: dict[int, list[str]] = defaultdict(list)
-    for session_id, event in (
-        AdverseEvent.objects.filter(session__in=sessions.values("pk"))
-        .values_list("session_id", "event_type")
-        .iterator(chunk_size=CHUNK)
-    ):
+    found = AdverseEvent.objects.filter(session__in=ids).values_list("session_id", "event_type")
+    for session_id, event in found.iterator(chunk_size=CHUNK):
         events[session_id].append(event)
-    modalities = [m.MODALITY.value for m in PROCEDURE_MODELS]
-    result = []
-    for pk, patient_id, performed_at, skin, *has in rows.iterator(chunk_size=CHUNK):
-        chosen = frozenset(m for m, flag in zip(modalities, has, strict=True) if flag)
-        if chosen:
-            day = timezone.localtime(performed_at).date()
-            result.append(
-                ReportSession(pk, patient_id, day, skin, chosen, tuple(events.get(pk, ())))
-            )
-    return result
+    rows = sessions.annotate(
+        day=TruncDate("performed_at"),
+        skin=Coalesce("fitzpatrick_type", "patient__fitzpatrick_type"),
+    ).values_list("pk", "patient_id", "day", "skin")
+    return [
+        ReportSession(
+            pk, patient_id, day, skin, frozenset(modalities[pk]), tuple(events.get(pk, ()))
+        )
+        for pk, patient_id, day, skin in rows.iterator(chunk_size=CHUNK)
+        if pk in modalities
+    ]
 
 
 def report_assessments(filters: ReportFilters) -> dict[int, list[Assessment]]:
-    """Counting assessments (current, last of each day) of the patients in the report, by
-    patient, oldest first (one query)."""
+    """Counting assessments of the patients in the report, by patient, oldest first (one query).
+    Of several on one day the one recorded last counts, as on the chart
+    (`ScarAssessment.objects.latest_of_each_day()`); here rows come in recording order and the
+    last of a day replaces the others, which spares the database a subquery per row."""
     patients = filtered_sessions(filters).values("patient_id")
     rows = (
-        ScarAssessment.objects.latest_of_each_day()
+        ScarAssessment.objects.current()
         .filter(patient_id__in=patients)
-        .order_by("patient_id", "assessed_on")
+        .order_by("patient_id", "assessed_on", "created_at", "pk")
         .values_list("patient_id", "assessed_on", "ecca_score", "gb_quantitative_score")
     )
     found: dict[int, list[Assessment]] = defaultdict(list)
     for patient_id, day, ecca, gb in rows.iterator(chunk_size=CHUNK):
-        found[patient_id].append(Assessment(day, ecca, gb))
+        history = found[patient_id]
+        if history and history[-1].day == day:
+            history[-1] = Assessment(day, ecca, gb)
+        else:
+            history.append(Assessment(day, ecca, gb))
     return found
 
 
