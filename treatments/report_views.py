@@ -41,6 +41,9 @@ class ReportFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dermatologist"].queryset = dermatologists()
+        for name, field in self.fields.items():
+            css = "form-select" if name == "dermatologist" else "form-control"
+            field.widget.attrs["class"] = f"{css} form-control-sm"
 
     def filters(self) -> ReportFilters:
         if not self.is_valid():
