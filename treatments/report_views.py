@@ -43,7 +43,7 @@ class ReportFilterForm(forms.Form):
         self.fields["dermatologist"].queryset = dermatologists()
         for name, field in self.fields.items():
             css = "form-select" if name == "dermatologist" else "form-control"
-            field.widget.attrs["class"] = f"{css} form-control-sm"
+            field.widget.attrs["class"] = f"{css} {css}-sm"
 
     def filters(self) -> ReportFilters:
         if not self.is_valid():
