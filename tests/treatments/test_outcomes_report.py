@@ -155,3 +155,17 @@ def test_report_query_count_is_flat(derm_client, dermatologist, django_assert_ma
     with django_assert_max_num_queries(REPORT_QUERIES):
         response = derm_client.get(DATASET_CSV)
         assert len(b"".join(response.streaming_content).splitlines()) == 8
+
+
+def test_of_two_assessments_on_one_day_the_last_recorded_counts(derm_client, dermatologist):
+    patient, _ = treated_patient(dermatologist)
+    # Recorded later on the follow-up day: 21 ice pick (grade 3, ECCA 45) replaces 3 (ECCA 15).
+    ScarAssessmentFactory(
+        patient=patient,
+        assessor=dermatologist,
+        assessed_on=dt.date(2025, 6, 2) + dt.timedelta(days=90),
+        grid={("left_cheek", "ice_pick"): 21},
+    )
+    response = derm_client.get(URL)
+    cross_all = next(r for _, r in response.context["rows"] if r.group == "cross")
+    assert cross_all.follow_ups[0].ecca.median == 15
