@@ -43,6 +43,7 @@ _CLINICAL_MODELS = [
     "treatments.topicalregimen",
     "treatments.skintest",
     "treatments.clinicalphoto",
+    "treatments.referralletter",
 ]
 _CLINICAL = {
     perm for model in _CLINICAL_MODELS for perm in _crud(model, "view", "add", "change")
@@ -66,6 +67,8 @@ ROLE_PERMISSIONS: dict[Role, set[str]] = {
         "scheduling.progress_own_appointment",
         # Only a dermatologist is recorded as the clinician of a session or an assessment.
         "patients.act_as_clinician",
+        # The whole record as FHIR leaves the clinic: the treating dermatologist decides.
+        "treatments.export_fhir",
     },
     Role.FRONT_DESK: _DEMOGRAPHICS | _FRONT_DESK_CALENDAR,
     # Clinic admins may archive but never hard-delete: only a superuser deletes.

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
+from demo.clinic import demo_course
 from patients.models import Patient
 from treatments.models import (
     AdverseEvent,
@@ -75,16 +76,20 @@ def _peel() -> PeelProcedure:
     )
 
 
-def _plan(rng: random.Random, visits: int) -> list:
-    """Procedure builders per visit: mostly CROSS, with subcision, laser or a peel now and then."""
+def _plan(rng: random.Random, visits: int, course: str = "cross") -> list:
+    """Procedure builders per visit, by the patient's course (demo.clinic.demo_course): CROSS
+    series with a combination with subcision now and then; laser courses that start with one
+    CROSS; glycolic peel series."""
     plan = []
     for visit in range(visits):
-        if visit == 1 and rng.random() < 0.5:
+        if course == "peel":
+            plan.append(lambda: [_peel()])
+        elif course == "laser":
+            plan.append((lambda: [_cross(rng)]) if visit == 0 else (lambda: [_laser(rng)]))
+        elif visit == 1 and rng.random() < 0.5:
             plan.append(lambda: [_cross(rng), _subcision(rng)])  # the classic combination
         elif visit >= 3 and rng.random() < 0.4:
             plan.append(lambda: [_laser(rng)])
-        elif rng.random() < 0.1:
-            plan.append(lambda: [_peel()])
         else:
             plan.append(lambda: [_cross(rng)])
     return plan
@@ -104,7 +109,9 @@ def seed_treatments() -> int:
         if len(assessed) < 2:
             continue
         # A session a few days after each assessment but the last (the course's follow-up).
-        for day, procedures in zip(assessed[:-1], _plan(rng, len(assessed) - 1), strict=True):
+        for day, procedures in zip(
+            assessed[:-1], _plan(rng, len(assessed) - 1, demo_course(patient.mrn)), strict=True
+        ):
             performed_at = timezone.make_aware(
                 dt.datetime.combine(day + dt.timedelta(days=rng.randint(0, 3)), dt.time(10, 30))
             )
@@ -126,6 +133,14 @@ def seed_treatments() -> int:
                 session_log(
                     session=session, procedures=built, acknowledged=acknowledged, by=clinician
                 )
+                if built[0].MODALITY.value == "peel" and rng.random() < 0.15:
+                    AdverseEvent.objects.create(
+                        session=session,
+                        event_type="pih",
+                        severity="mild",
+                        onset_on=session.performed_on + dt.timedelta(days=7),
+                        recorded_by=clinician,
+                    )
                 if built[0].MODALITY.value == "laser" and rng.random() < 0.5:
                     AdverseEvent.objects.create(
                         session=session,

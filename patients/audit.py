@@ -88,8 +88,10 @@ def access_record(
     patient,
     action: str = AccessLog.Action.VIEW,
     obj: models.Model | None = None,
+    label: str = "",
 ) -> AccessLog:
-    label = object_label(obj if obj is not None else patient)
+    """`label` names what was opened when there is no record (a clinic-wide export)."""
+    label = label or object_label(obj if obj is not None else patient)
     row = _row(request, patient=patient, action=action, obj=obj, label=label)
     row.save()
     return row

@@ -33,6 +33,7 @@ from tests.treatments.factories import (
     TopicalRegimenFactory,
     TreatmentSessionFactory,
 )
+from treatments.models import ReferralLetter
 
 ROLES = ("anonymous", "front_desk", "dermatologist", "clinic_admin")
 ADMIN_APPS = ("patients", "treatments", "scheduling", "clinic")
@@ -258,6 +259,15 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "treatments:photo_export": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_file": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_upload": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:fhir_export": {"get": (L, 403, 200, 403), "post": (L, 403, 200, 403)},
+    "treatments:filler_lots": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:letter_create": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:letter_print": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:letter_update": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:outcomes_dataset_csv": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:outcomes_report": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:outcomes_report_csv": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:progress_summary": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:session_archive": {"get": (L, 405, 405, 405), "post": (L, 403, 302, 302)},
     "treatments:session_create": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:session_detail": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
@@ -299,6 +309,13 @@ def world(dermatologist, front_desk, clinic_admin):
         "consent": consent,
         "assessment": ScarAssessmentFactory(patient=patient, assessor=dermatologist),
         "session": session,
+        "letter": ReferralLetter.objects.create(
+            patient=patient,
+            recipient="Dr Smith",
+            subject="Progress",
+            body="Text",
+            created_by=dermatologist,
+        ),
         "photo": ClinicalPhotoFactory(patient=patient),
         "topical": TopicalRegimenFactory(patient=patient),
         "skin_test": SkinTestFactory(patient=patient, read_on=None, result=""),
@@ -332,6 +349,10 @@ BY_PREFIX = [
     ("treatments:skin_test_create", "patient"),
     ("treatments:photo_upload", "patient"),
     ("treatments:photo_compare", "patient"),
+    ("treatments:progress_summary", "patient"),
+    ("treatments:letter_create", "patient"),
+    ("treatments:fhir_export", "patient"),
+    ("treatments:letter_", "letter"),
     ("treatments:session_", "session"),
     ("treatments:adverse_event_", "session"),
     ("treatments:topical_", "topical"),

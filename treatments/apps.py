@@ -21,6 +21,9 @@ class TreatmentsConfig(AppConfig):
                     "skin_test_create",
                     "photo_upload",
                     "photo_compare",
+                    "progress_summary",
+                    "fhir_export",
+                    "letter_create",
                 )
             ),
         )

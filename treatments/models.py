@@ -145,6 +145,7 @@ class TreatmentSession(Archivable):
 
     class Meta:
         ordering = ["-performed_at", "-pk"]
+        permissions = [("export_fhir", "Can export a patient's treatment record as FHIR")]
         indexes = [
             models.Index(fields=["patient", "-performed_at"], name="session_patient_at_idx"),
             # The admin's list, newest first, reads its page from here instead of sorting all.
@@ -1104,3 +1105,32 @@ class ClinicalPhoto(Archivable):
     def series_key(self) -> tuple[str, str, str]:
         """Photos are comparable only within the same view, region and lighting."""
         return (self.view, self.close_up_region, self.lighting)
+
+
+class ReferralLetter(models.Model):
+    """A letter to the referrer or GP about the patient's progress: prefilled from the record,
+    edited by the clinician, saved with its history, printed from its own page."""
+
+    patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="referral_letters")
+    recipient = models.CharField(
+        "To", max_length=200, help_text="Name of the referrer or GP, e.g. Dr J. Smith."
+    )
+    recipient_address = models.TextField("Address", blank=True)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Letter to {self.recipient} about {self.patient_id}"

@@ -11,7 +11,10 @@ from clinic.panels import Panel, register_chart_panel
 from patients.models import ConsentUse
 from treatments.modalities import Modality
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
+from treatments.outcomes import FOLLOW_UP_DAYS
+from treatments.patient_outcomes import patient_outcomes, photo_days
 from treatments.photos import photo_series
+from treatments.timeline import MODALITY_LETTERS, build_timeline, table_rows
 
 SESSIONS_SHOWN = 30
 PHOTOS_PER_SERIES = 20
@@ -152,5 +155,36 @@ register_chart_panel(
         permission="treatments.view_clinicalphoto",
         context=photo_panel,
         order=30,
+    )
+)
+
+
+def outcomes_panel(request, patient) -> dict:
+    """The progress timeline (scores with sessions and photo dates on one time axis) and the
+    response per modality. Queries, whatever the history's length: assessments with their ice
+    pick counts (one), sessions with clinicians and one per modality (seven), photo days (one),
+    referral letters (one)."""
+    data = patient_outcomes(patient)
+    days = photo_days(patient)
+    labels = {m.value: m.label for m in Modality}
+    used = list(dict.fromkeys(v for s in data.timeline_sessions for v, _ in s.modalities))
+    return {
+        "patient": patient,
+        "timeline": build_timeline(data.snapshots, data.timeline_sessions, days),
+        "rows": table_rows(data.snapshots, data.timeline_sessions, days),
+        "responses": [(labels.get(r.modality, r.modality), r) for r in data.responses],
+        "legend": [(v, labels.get(v, v), MODALITY_LETTERS.get(v, "?")) for v in used],
+        "follow_up_days": FOLLOW_UP_DAYS,
+        "letters": list(patient.referral_letters.only("pk", "recipient", "updated_at")),
+    }
+
+
+register_chart_panel(
+    Panel(
+        name="outcomes",
+        template="treatments/_outcomes_panel.html",
+        permission="treatments.view_treatmentsession",
+        context=outcomes_panel,
+        order=18,
     )
 )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import photo_views, views
+from treatments import outcome_views, photo_views, report_views, views
 
 app_name = "treatments"
 
@@ -23,5 +23,22 @@ urlpatterns = [
     path("photos/<int:pk>/", photo_views.photo_detail, name="photo_detail"),
     path("photos/<int:pk>/file/<str:size>.jpg", photo_views.photo_file, name="photo_file"),
     path("photos/<int:pk>/export/<str:use>/", photo_views.photo_export, name="photo_export"),
+    path(
+        "patients/<int:pk>/progress-summary/",
+        outcome_views.progress_summary,
+        name="progress_summary",
+    ),
+    path("patients/<int:pk>/fhir.json", outcome_views.fhir_export, name="fhir_export"),
+    path("patients/<int:pk>/letters/new/", outcome_views.letter_create, name="letter_create"),
+    path("letters/<int:pk>/", outcome_views.letter_update, name="letter_update"),
+    path("letters/<int:pk>/print/", outcome_views.letter_print, name="letter_print"),
+    path("reports/outcomes/", report_views.outcomes_report_view, name="outcomes_report"),
+    path("reports/outcomes.csv", report_views.outcomes_report_csv, name="outcomes_report_csv"),
+    path(
+        "reports/outcomes-sessions.csv",
+        report_views.outcomes_dataset_csv,
+        name="outcomes_dataset_csv",
+    ),
+    path("reports/filler-lots/", report_views.filler_lots, name="filler_lots"),
     path("photos/<int:pk>/archive/", photo_views.photo_archive_view, name="photo_archive"),
 ]

@@ -38,6 +38,7 @@ CLINICAL_RECORDS = {
         "treatments.topicalregimen",
         "treatments.skintest",
         "treatments.clinicalphoto",
+        "treatments.referralletter",
     ]
     for action in ("view", "add", "change")
 } | {"treatments.view_sessionwarning", "treatments.export_clinicalphoto"}
@@ -60,6 +61,7 @@ EXPECTED = {
         "patients.view_clinical_details",
         "scheduling.progress_own_appointment",
         "patients.act_as_clinician",
+        "treatments.export_fhir",
     },
     Role.FRONT_DESK: DEMOGRAPHICS | FRONT_DESK_CALENDAR,
     Role.CLINIC_ADMIN: DEMOGRAPHICS

@@ -15,7 +15,8 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 #  8. assessments with assessors (the table and all three trend panels)
 #  9. appointments     10-13. treatment section (no sessions)     14. photos
 # 15. role badge
-CHART_QUERIES = 15
+# 16-19. progress timeline: scores with ice pick counts, sessions (none), photo days, letters
+CHART_QUERIES = 19
 
 
 @pytest.mark.parametrize("assessments", [1, 40])

@@ -18,7 +18,7 @@ LIST_QUERIES = 7
 # 6. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 # 7. patients_patient: the page's rows (at most 25)
 
-CHART_QUERIES_CLINICIAN = 15
+CHART_QUERIES_CLINICIAN = 19
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. auth_permission via auth_user_user_permissions: the user's own permissions
@@ -34,6 +34,10 @@ CHART_QUERIES_CLINICIAN = 15
 # 13. treatments_skintest: skin tests
 # 14. treatments_clinicalphoto: the photo timeline, with linked sessions
 # 15. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
+# 16. patients_scarassessment: the progress timeline's scores, with ice pick counts summed
+# 17. treatments_treatmentsession: the progress timeline's sessions (none, so no prefetches)
+# 18. treatments_clinicalphoto: the progress timeline's photo days
+# 19. treatments_referralletter: the patient's letters to the referrer
 
 CHART_QUERIES_FRONT_DESK = 10
 # 1-7, 9 and 15 above (front desk sees neither scores nor treatments), plus

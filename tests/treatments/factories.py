@@ -16,6 +16,7 @@ from treatments.models import (
     ClinicalPhoto,
     CrossApplicator,
     CrossProcedure,
+    FillerProcedure,
     SkinTest,
     SkinTestResult,
     SubcisionInstrument,
@@ -42,6 +43,22 @@ def cross(**values) -> CrossProcedure:
 def subcision(**values) -> SubcisionProcedure:
     defaults = {"instrument": SubcisionInstrument.NOKOR, "gauge": 18, "regions": ["left_cheek"]}
     return SubcisionProcedure(**(defaults | values))
+
+
+def filler(**values) -> FillerProcedure:
+    defaults = {
+        "product": "Restylane Vital",
+        "material": "hyaluronic_acid",
+        "lot_number": "HA-1001",
+        "expiry_date": dt.date.today() + dt.timedelta(days=300),
+        "volume_ml": Decimal("0.5"),
+        "device": "needle",
+        "gauge": 30,
+        "depth": "intradermal",
+        "technique": "serial_puncture",
+        "regions": ["left_cheek"],
+    }
+    return FillerProcedure(**(defaults | values))
 
 
 class TreatmentSessionFactory(factory.django.DjangoModelFactory):

@@ -237,9 +237,11 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
     panel = next(p for p in response.context["panels"] if p.name == "photos").context
     assert sum(len(items) for _, items in panel["series"]) == count
     photo_queries = [q for q in captured.captured_queries if "treatments_clinicalphoto" in q["sql"]]
-    assert len(photo_queries) == 1  # photos with their sessions, in one query
+    # Photos with their sessions, in one query; the progress timeline reads only their days.
+    assert len(photo_queries) == 2
+    assert sum(1 for q in photo_queries if '"treatments_clinicalphoto"."image"' in q["sql"]) == 1
     assert len(captured) == CHART_WITH_PHOTOS_QUERIES
 
 
 # The dermatologist's chart (see tests/patients/test_query_budget.py) plus one photo query.
-CHART_WITH_PHOTOS_QUERIES = 15
+CHART_WITH_PHOTOS_QUERIES = 19

@@ -44,7 +44,10 @@ MIXES = [
 #  1   sessions with their clinicians      2-7 one query per modality (6)
 #  8   adverse events                      9   topicals
 # 10   skin tests
-TREATMENT_QUERIES = 10
+# The progress timeline (outcomes panel) adds, whatever the number of sessions:
+# 11   sessions with their clinicians (oldest first)   12-17 one query per modality (6)
+# 18   referral letters
+TREATMENT_QUERIES = 18
 
 
 def chart_queries(client, patient) -> list[str]:

@@ -2,7 +2,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("treatments", "0005_topical_acknowledged_warning")]
+    dependencies = [("treatments", "0007_fhir_export_permission")]
 
     operations = [
         migrations.AddIndex(

@@ -1,0 +1,60 @@
+import datetime as dt
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import sign_in
+from tests.factories import PatientFactory
+from tests.treatments.factories import (
+    AdverseEventFactory,
+    ClinicalPhotoFactory,
+    TopicalRegimenFactory,
+)
+from tests.treatments.test_progress_views import history
+
+pytestmark = [pytest.mark.browser]
+
+PDF_PAGE = re.compile(rb"/Type\s*/Page(?!s)")
+
+
+def test_progress_timeline_and_one_page_summary_printed_to_pdf(
+    transactional_db, live_server, page, console_errors, dermatologist, tmp_path
+):
+    patient = PatientFactory(first_name="Lena", last_name="Marsh")
+    sessions = history(patient, dermatologist, sessions=6, start=dt.date(2025, 9, 1))
+    AdverseEventFactory(session=sessions[0], event_type="pih")
+    AdverseEventFactory(session=sessions[3])
+    TopicalRegimenFactory(patient=patient)
+    ClinicalPhotoFactory(patient=patient, taken_on=dt.date(2025, 9, 1))
+    ClinicalPhotoFactory(patient=patient, taken_on=dt.date(2026, 3, 1))
+    sign_in(page, live_server, dermatologist.username)
+
+    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    timeline = page.locator("#outcomes")
+    expect(timeline.locator("[data-session-marker]")).to_have_count(6)
+    expect(timeline.locator("[data-legend-modality=subcision]")).to_be_visible()
+    if os.environ.get("TIMELINE_SCREENSHOT"):
+        timeline.screenshot(path=os.environ["TIMELINE_SCREENSHOT"])
+    timeline.get_by_role("link", name="Progress summary").click()
+
+    expect(
+        page.get_by_role("heading", name="Acne scar treatment: progress summary")
+    ).to_be_visible()
+    images = page.locator("img[data-summary-photo]")
+    expect(images).to_have_count(2)
+    for n in range(2):
+        images.nth(n).scroll_into_view_if_needed()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=images.nth(n).element_handle()
+        )
+    page.emulate_media(media="print")
+    pdf = page.pdf(format="A4", print_background=False)
+    if os.environ.get("SUMMARY_PDF"):
+        (tmp_path / "x").write_bytes(b"")
+        with open(os.environ["SUMMARY_PDF"], "wb") as out:
+            out.write(pdf)
+    pages = len(PDF_PAGE.findall(pdf))
+    assert 1 <= pages <= 2, f"the summary printed on {pages} pages"
+    assert console_errors == []
