@@ -1,0 +1,109 @@
+"""What was done at a treatment session, with the parameters needed to repeat or audit it.
+
+Units are in field names or help text; physical ranges are enforced by the database as well as
+the forms. Every model keeps its history; nothing here is deleted from the app. One module per
+kind of record (limits, session, procedures, care, photos, letters); everything is importable
+from `treatments.models` as before.
+"""
+
+from treatments.models.care import (
+    AdverseEvent,
+    AdverseEventType,
+    Severity,
+    SkinTest,
+    SkinTestResult,
+    TopicalAgent,
+    TopicalRegimen,
+    TopicalRegimenQuerySet,
+)
+from treatments.models.letters import (
+    ReferralLetter,
+)
+from treatments.models.limits import (
+    LIMITS,
+    Limit,
+    validate_regions,
+)
+from treatments.models.photos import (
+    ClinicalPhoto,
+    ClinicalPhotoQuerySet,
+    Lighting,
+    PhotoView,
+    photo_storage,
+)
+from treatments.models.procedures import (
+    ABLATIVE_LASERS,
+    PROCEDURE_MODEL_BY_MODALITY,
+    PROCEDURE_MODELS,
+    Closure,
+    Cooling,
+    CrossApplicator,
+    CrossProcedure,
+    FillerMaterial,
+    FillerProcedure,
+    FrostLevel,
+    InjectionDepth,
+    InjectionDevice,
+    InjectionTechnique,
+    LaserProcedure,
+    LaserType,
+    PeelAgent,
+    PeelProcedure,
+    Procedure,
+    PunchProcedure,
+    PunchTechnique,
+    SubcisionInstrument,
+    SubcisionProcedure,
+)
+from treatments.models.session import (
+    Anaesthesia,
+    SessionWarning,
+    TreatmentSession,
+    TreatmentSessionQuerySet,
+)
+
+__all__ = [
+    "ABLATIVE_LASERS",
+    "LIMITS",
+    "PROCEDURE_MODELS",
+    "PROCEDURE_MODEL_BY_MODALITY",
+    "AdverseEvent",
+    "AdverseEventType",
+    "Anaesthesia",
+    "ClinicalPhoto",
+    "ClinicalPhotoQuerySet",
+    "Closure",
+    "Cooling",
+    "CrossApplicator",
+    "CrossProcedure",
+    "FillerMaterial",
+    "FillerProcedure",
+    "FrostLevel",
+    "InjectionDepth",
+    "InjectionDevice",
+    "InjectionTechnique",
+    "LaserProcedure",
+    "LaserType",
+    "Lighting",
+    "Limit",
+    "PeelAgent",
+    "PeelProcedure",
+    "PhotoView",
+    "Procedure",
+    "PunchProcedure",
+    "PunchTechnique",
+    "ReferralLetter",
+    "SessionWarning",
+    "Severity",
+    "SkinTest",
+    "SkinTestResult",
+    "SubcisionInstrument",
+    "SubcisionProcedure",
+    "TopicalAgent",
+    "TopicalRegimen",
+    "TopicalRegimenQuerySet",
+    "TreatmentSession",
+    "TreatmentSessionQuerySet",
+    "photo_storage",
+    "validate_regions",
+]
