@@ -2,18 +2,12 @@ from django.contrib import admin
 
 from clinic.admin_archive import ArchiveActionAdmin
 from clinic.admin_history import HistoryAdmin
+from clinic.lib.admin import SuperuserDeleteOnly
 from clinic.paging import LargeTableAdmin
 from patients.audit import AccessLoggedAdmin
 from patients.models import Patient, PhotoConsent, ScarAssessment, ScarCount
 
 CLINICIAN_PERMISSION = "patients.act_as_clinician"
-
-
-class SuperuserDeleteOnly:
-    """Clinical records are archived; only a superuser may hard-delete one (e.g. a test entry)."""
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
 
 class ClinicalRecordAdmin(AccessLoggedAdmin, ArchiveActionAdmin, SuperuserDeleteOnly):

@@ -1,15 +1,9 @@
 from django.contrib import admin
 
 from clinic.admin_history import HistoryAdmin
+from clinic.lib.admin import SuperuserDeleteOnly
 from clinic.paging import LargeTableAdmin
 from scheduling.models import Appointment, Room
-
-
-class SuperuserDeleteOnly:
-    """Bookings and rooms are cancelled or retired, never deleted, except by a superuser."""
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.is_superuser
 
 
 @admin.register(Room)

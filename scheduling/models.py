@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.users import users_with_perm
 from patients.models import Patient
 from scheduling import clock, rules
 from scheduling.clock import day_bounds, local
@@ -235,21 +236,7 @@ def dermatologists():
     By permission, never by group name; a superuser is not a column on the calendar unless given
     the permission.
     """
-    from django.contrib.auth import get_user_model
-
-    perm = Q(
-        groups__permissions__codename="progress_own_appointment",
-        groups__permissions__content_type__app_label="scheduling",
-    ) | Q(
-        user_permissions__codename="progress_own_appointment",
-        user_permissions__content_type__app_label="scheduling",
-    )
-    return (
-        get_user_model()
-        .objects.filter(is_active=True)
-        .filter(pk__in=get_user_model().objects.filter(perm).values("pk"))
-        .order_by("last_name", "first_name", "username")
-    )
+    return users_with_perm("scheduling.progress_own_appointment")
 
 
 class CalendarFeed(models.Model):

@@ -4,8 +4,9 @@ from django.contrib import admin
 from django.db.models import CharField, Value
 
 from clinic.admin_history import HistoryAdmin
+from clinic.lib.admin import SuperuserDeleteOnly
 from clinic.paging import LargeTableAdmin
-from patients.admin import ClinicalRecordAdmin, SuperuserDeleteOnly
+from patients.admin import ClinicalRecordAdmin
 from treatments.models import (
     PROCEDURE_MODELS,
     AdverseEvent,

@@ -64,7 +64,7 @@ def treatment_panel(request, patient) -> dict:
         "latest_modalities": ", ".join(m.label for m in latest.modalities()) if latest else "",
         "book_next_url": _book_next_url(patient, latest, latest.modalities() if latest else []),
         "overdue": bool(latest and latest.next_session_due and latest.next_session_due < today),
-        "current_topicals": [t for t in topicals if t.stopped_on is None or t.stopped_on > today],
+        "current_topicals": [t for t in topicals if t.is_current_on(today)],
         "past_topicals": [
             t for t in topicals if t.stopped_on is not None and t.stopped_on <= today
         ],

@@ -129,6 +129,10 @@ class TopicalRegimen(models.Model):
         strength = format_measurement(self.strength_percent)
         return f"{self.get_agent_display()} {strength} % {self.frequency}"
 
+    def is_current_on(self, day: dt.date) -> bool:
+        """The same rule as TopicalRegimenQuerySet.current_on, for rows already loaded."""
+        return self.started_on <= day and (self.stopped_on is None or self.stopped_on > day)
+
 
 class SkinTestResult(models.TextChoices):
     NEGATIVE = "negative", "Negative"
