@@ -21,6 +21,7 @@ SESSION_LANE = 34
 PHOTO_LANE = 22
 AXIS = 24
 MAX_DATE_LABELS = 8
+MIN_LABEL_GAP = 64  # px between the centres of two date labels
 MARKER_STEP = 13  # vertical distance between the modalities of one combination session
 
 # Modality value -> one letter drawn in its marker, so the print needs no colour.
@@ -216,7 +217,16 @@ def build_timeline(
     labelled = tick_days[::step]
     if labelled[-1] != tick_days[-1]:
         labelled.append(tick_days[-1])
-    x_ticks = [Tick(x_of(day), f"{day:%d %b %y}") for day in labelled]
+    # A date label is about 60 px wide: a label closer than that to the one before it is left
+    # out (the last one, the latest visit, always stays).
+    x_ticks: list[Tick] = []
+    for day in labelled:
+        x = x_of(day)
+        if x_ticks and x - x_ticks[-1].position < MIN_LABEL_GAP:
+            if day != labelled[-1]:
+                continue
+            x_ticks.pop()
+        x_ticks.append(Tick(x, f"{day:%d %b %y}"))
     return Timeline(
         width=WIDTH,
         height=int(axis_y + AXIS),

@@ -1,6 +1,7 @@
 """Progress timeline geometry (no database)."""
 
 import datetime as dt
+import itertools
 
 from treatments.outcomes import ScoreSnapshot
 from treatments.timeline import LEFT, RIGHT, WIDTH, TimelineSession, build_timeline, table_rows
@@ -59,3 +60,16 @@ def test_table_rows_one_per_date():
     ]
     assert rows[0].snapshot.ecca == 100
     assert rows[1].snapshot is None
+
+
+def test_date_labels_never_overlap_and_the_latest_is_always_labelled():
+    # An assessment and a session a day apart, then a visit four months later: the two early
+    # dates would print on top of each other, so only one of them is labelled.
+    snapshots = [
+        ScoreSnapshot(D(2026, 4, 4), ecca=135, gb=15, ice_pick=35, cadi=11, dlqi=None),
+        ScoreSnapshot(D(2026, 8, 2), ecca=135, gb=15, ice_pick=29, cadi=None, dlqi=None),
+    ]
+    timeline = build_timeline(snapshots, [session(D(2026, 4, 5), "cross")], [])
+    positions = [tick.position for tick in timeline.x_ticks]
+    assert all(b - a >= 64 for a, b in itertools.pairwise(positions))
+    assert [t.label for t in timeline.x_ticks] == ["04 Apr 26", "02 Aug 26"]
