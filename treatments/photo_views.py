@@ -11,6 +11,7 @@ from patients.audit import access_record
 from patients.models import AccessLog, ConsentUse, ScarAssessment
 from treatments import imaging
 from treatments.access import get_photo_for_user
+from treatments.compare import choose_pair
 from treatments.forms import PhotoVisitForm, photo_rows
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto
 from treatments.photos import (
@@ -146,27 +147,25 @@ def photo_compare(request, pk: int):
         .prefetch_related(*(f"session__{m.related_name()}" for m in PROCEDURE_MODELS))
     )
     series = photo_series(photos)
-    by_id = {str(p.pk): p for p in photos}
-    key = next((k for k, s in series.items() if len(s) >= 2), next(iter(series), None))
-    chosen = request.GET.get("series")
-    if chosen:
-        key = next((k for k in series if "|".join(k) == chosen), key)
-    candidates = series.get(key, []) if key else []
-    before = by_id.get(request.GET.get("before", "")) or (candidates[0] if candidates else None)
-    after = by_id.get(request.GET.get("after", "")) or (candidates[-1] if candidates else None)
-    if before and after and before.series_key != after.series_key:
+    pair = choose_pair(
+        series,
+        series_choice=request.GET.get("series", ""),
+        before_id=request.GET.get("before", ""),
+        after_id=request.GET.get("after", ""),
+    )
+    if pair.mismatched:
         messages.warning(
             request, "These two photos differ in view or lighting: the comparison may mislead."
         )
-    shown = list(dict.fromkeys(p for p in (before, after) if p))
-    for photo in shown or [None]:
+    for photo in pair.shown or [None]:
         access_record(request, patient=patient, obj=photo)
-    scores = _scores_on(patient, [p.taken_on for p in (before, after) if p])
+    before, after = pair.before, pair.after
+    scores = _scores_on(patient, [p.taken_on for p in pair.shown])
     context = {
         "patient": patient,
         "series": [("|".join(k), s) for k, s in series.items()],
-        "series_value": "|".join(key) if key else "",
-        "candidates": candidates,
+        "series_value": "|".join(pair.key) if pair.key else "",
+        "candidates": pair.candidates,
         "before": before,
         "after": after,
         "before_score": scores.get(before.taken_on) if before else None,
@@ -178,7 +177,8 @@ def photo_compare(request, pk: int):
 def _scores_on(patient, days) -> dict:
     """The latest assessment on or before each day (one query)."""
     assessments = list(
-        ScarAssessment.objects.current().filter(patient=patient).order_by("assessed_on")
+        # Superseded same-day assessments do not count here either.
+        ScarAssessment.objects.latest_of_each_day().filter(patient=patient).order_by("assessed_on")
     )
     found = {}
     for day in days:
