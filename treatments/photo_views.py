@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -9,17 +9,15 @@ from clinic.archive import ArchiveForm, archive_from_request
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.models import AccessLog, ConsentUse, ScarAssessment
-from treatments import imaging
 from treatments.access import get_photo_for_user
 from treatments.compare import choose_pair
 from treatments.forms import PhotoVisitForm, photo_rows
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto
 from treatments.photos import (
-    DuplicatePhoto,
-    PhotoConsentMissing,
+    PhotoUpload,
     has_clinical_photo_consent,
     photo_series,
-    photo_store,
+    photos_store,
 )
 
 SIZES = {"full": "image", "display": "display", "thumb": "thumbnail"}
@@ -38,33 +36,14 @@ def photo_upload(request, pk: int):
     rows = photo_rows(data, files)
     stored = []
     if consent and data is not None and visit.is_valid() and rows.is_valid():
-        for row in rows:
-            upload = row.cleaned_data.get("file")
-            if not upload:
-                continue
-            try:
-                stored.append(
-                    photo_store(
-                        patient=patient,
-                        upload=upload,
-                        view=row.cleaned_data["view"],
-                        close_up_region=row.cleaned_data["close_up_region"],
-                        lighting=row.cleaned_data["lighting"],
-                        notes=row.cleaned_data["notes"],
-                        by=request.user,
-                        **visit.cleaned_data,
-                    )
-                )
-            except imaging.ImageRejected as exc:
-                row.add_error("file", f"{upload.name}: {exc}")
-            except DuplicatePhoto as exc:
-                row.add_error(
-                    "file",
-                    f"{upload.name} is already stored ({exc.existing.view_label}, "
-                    f"{exc.existing.taken_on:%d %b %Y}); it was not stored again.",
-                )
-            except (PhotoConsentMissing, ValidationError) as exc:
-                row.add_error("file", str(getattr(exc, "messages", [exc])[0] or exc))
+        uploads = [_upload_of(row) for row in rows]
+        outcomes = photos_store(
+            patient=patient, uploads=uploads, visit=visit.cleaned_data, by=request.user
+        )
+        for row, outcome in zip(rows, outcomes, strict=True):
+            if outcome and outcome.refusal:
+                row.add_error("file", outcome.refusal)
+        stored = [o.photo for o in outcomes if o and o.photo]
         refused = sum(1 for row in rows if row.errors)
         if stored:
             messages.success(
@@ -134,6 +113,19 @@ def photo_archive_view(request, pk: int):
     photo = get_photo_for_user(request.user, pk, perm="treatments.change_clinicalphoto")
     archive_from_request(request, photo, what="photo", leaves="the timeline")
     return redirect("treatments:photo_detail", pk=photo.pk)
+
+
+def _upload_of(row) -> PhotoUpload | None:
+    data = row.cleaned_data
+    if not data.get("file"):
+        return None
+    return PhotoUpload(
+        upload=data["file"],
+        view=data["view"],
+        lighting=data["lighting"],
+        close_up_region=data["close_up_region"],
+        notes=data["notes"],
+    )
 
 
 @permission_required("treatments.view_clinicalphoto", raise_exception=True)

@@ -4,8 +4,12 @@ server makes up; the upload's own name and metadata are never kept."""
 import datetime as dt
 import uuid
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -103,6 +107,62 @@ def photo_store(
             storage.delete(name)
         raise
     return photo
+
+
+@dataclass(frozen=True)
+class PhotoUpload:
+    """One row of a batch upload: the file and what it shows."""
+
+    upload: UploadedFile
+    view: str
+    lighting: str
+    close_up_region: str = ""
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class UploadOutcome:
+    photo: ClinicalPhoto | None = None
+    refusal: str = ""  # why the file was not stored, as the user should read it
+
+
+def photos_store(
+    *, patient: Patient, uploads: Sequence[PhotoUpload | None], visit: Mapping[str, Any], by: Any
+) -> list[UploadOutcome | None]:
+    """Several photos of one visit. Each file stands or falls alone: good ones are stored,
+    refused ones say why, and nothing of a refused file is kept. None rows (no file) give None."""
+    outcomes: list[UploadOutcome | None] = []
+    for row in uploads:
+        if row is None:
+            outcomes.append(None)
+            continue
+        name = row.upload.name
+        try:
+            photo = photo_store(
+                patient=patient,
+                upload=row.upload,
+                view=row.view,
+                close_up_region=row.close_up_region,
+                lighting=row.lighting,
+                notes=row.notes,
+                by=by,
+                **visit,
+            )
+        except imaging.ImageRejected as exc:
+            outcomes.append(UploadOutcome(refusal=f"{name}: {exc}"))
+        except DuplicatePhoto as exc:
+            existing = exc.existing
+            outcomes.append(
+                UploadOutcome(
+                    refusal=f"{name} is already stored ({existing.view_label}, "
+                    f"{existing.taken_on:%d %b %Y}); it was not stored again."
+                )
+            )
+        except (PhotoConsentMissing, ValidationError) as exc:
+            outcomes.append(UploadOutcome(refusal=str(getattr(exc, "messages", [exc])[0] or exc)))
+        else:
+            outcomes.append(UploadOutcome(photo=photo))
+    return outcomes
 
 
 def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
