@@ -55,26 +55,8 @@ def _session_page(request, session: TreatmentSession, *, title: str, service):
     formsets = procedure_formsets(data, session=session, add=request.GET.getlist("add"))
     warnings = []
     if data is not None and form.is_valid() and all(fs.is_valid() for fs in formsets):
-        filled = [f for fs in formsets for f in fs.forms if f.instance.pk or f.has_changed()]
-        procedures = [f.save(commit=False) for f in filled]
-        changed = [p for p, f in zip(procedures, filled, strict=True) if f.has_changed()]
-        kwargs = {"changed": changed} if service is session_amend else {}
-        try:
-            saved = service(
-                session=form.save(commit=False),
-                procedures=procedures,
-                acknowledged=request.POST.getlist("acknowledge"),
-                by=request.user,
-                **kwargs,
-            )
-        except WarningsNotAcknowledged as exc:
-            warnings = exc.warnings
-        except HardStopped as exc:
-            for stop in exc.stops:
-                filled[stop.procedure_index].add_error(None, stop.message)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
+        saved, warnings = _save_session(request, form, formsets, service)
+        if saved is not None:
             messages.success(request, _saved_message(saved))
             return redirect("treatments:session_detail", pk=saved.pk)
     context = {
@@ -89,6 +71,33 @@ def _session_page(request, session: TreatmentSession, *, title: str, service):
         "modalities": list(Modality),
     }
     return render(request, "treatments/session_form.html", context)
+
+
+def _save_session(request, form, formsets, service) -> tuple[TreatmentSession | None, list]:
+    """Runs the service on the valid forms. Returns the saved session, or None with the warnings
+    still to tick; hard stops and other refusals are put on the form where they belong."""
+    filled = [f for fs in formsets for f in fs.forms if f.instance.pk or f.has_changed()]
+    procedures = [f.save(commit=False) for f in filled]
+    changed = [p for p, f in zip(procedures, filled, strict=True) if f.has_changed()]
+    kwargs = {"changed": changed} if service is session_amend else {}
+    try:
+        saved = service(
+            session=form.save(commit=False),
+            procedures=procedures,
+            acknowledged=request.POST.getlist("acknowledge"),
+            by=request.user,
+            **kwargs,
+        )
+    except WarningsNotAcknowledged as exc:
+        return None, exc.warnings
+    except HardStopped as exc:
+        for stop in exc.stops:
+            filled[stop.procedure_index].add_error(None, stop.message)
+    except ValidationError as exc:
+        form.add_error(None, exc)
+    else:
+        return saved, []
+    return None, []
 
 
 def _saved_message(session: TreatmentSession) -> str:
