@@ -102,6 +102,20 @@ class AppointmentForm(SlotForm):
             f"{kind}:{minutes}" for kind, minutes in DEFAULT_MINUTES.items()
         )
 
+    def booking(self) -> dict:
+        """The cleaned form as the keyword arguments of services.appointment_book."""
+        data = self.cleaned_data
+        return {
+            "patient": data["patient"],
+            "dermatologist": data["dermatologist"],
+            "room": data["room"],
+            "starts_at": data["starts_at"],
+            "ends_at": data["ends_at"],
+            "kind": data["kind"],
+            "front_desk_note": data["front_desk_note"],
+            "allow_outside_hours": data["confirm_outside_hours"],
+        }
+
 
 class RescheduleForm(SlotForm):
     field_order = ["date", "start", "duration", "dermatologist", "room"]

@@ -141,19 +141,8 @@ def book(request):
     )
     form = AppointmentForm(request.POST or None, initial=initial, patients=patients)
     if form.is_valid():
-        data = form.cleaned_data
         try:
-            appointment = services.appointment_book(
-                patient=data["patient"],
-                dermatologist=data["dermatologist"],
-                room=data["room"],
-                starts_at=data["starts_at"],
-                ends_at=data["ends_at"],
-                kind=data["kind"],
-                front_desk_note=data["front_desk_note"],
-                by=request.user,
-                allow_outside_hours=data["confirm_outside_hours"],
-            )
+            appointment = services.appointment_book(**form.booking(), by=request.user)
         except (SchedulingError, ValidationError) as exc:
             if response := _refuse(request, form, exc):
                 return response
