@@ -58,20 +58,8 @@ def patient_detail(request, pk: int):
         "consents": [(use, consents.get(use.value)) for use in ConsentUse],
     }
     if request.user.has_perm("patients.view_clinical_details"):
-        context["flags"] = safety_flags(
-            today=timezone.localdate(),
-            fitzpatrick_type=patient.fitzpatrick_type,
-            active_acne=patient.active_acne,
-            on_isotretinoin=patient.on_isotretinoin,
-            isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
-            allergies=patient.allergies,
-            has_clinical_photo_consent=ConsentUse.CLINICAL in consents,
-            pregnancy_status=patient.pregnancy_status,
-            pregnancy_status_recorded_on=patient.pregnancy_status_recorded_on,
-            on_anticoagulant=patient.on_anticoagulant,
-            anticoagulant_agent=patient.anticoagulant_agent,
-            keloid_history=patient.keloid_history,
-            herpes_labialis_history=patient.herpes_labialis_history,
+        context["flags"] = patient_flags(
+            patient, has_clinical_photo_consent=ConsentUse.CLINICAL in consents
         )
     if request.user.has_perm("patients.view_scarassessment"):
         context.update(_assessment_context(patient))
@@ -90,6 +78,25 @@ def _table_rows(progress: list, *, show_all) -> dict:
         return {"progress_shown": progress, "progress_hidden": 0}
     shown = [progress[0], *progress[-(ASSESSMENT_ROWS_SHOWN - 1) :]]
     return {"progress_shown": shown, "progress_hidden": len(progress) - len(shown)}
+
+
+def patient_flags(patient: Patient, *, has_clinical_photo_consent: bool) -> list:
+    """The chart's safety flags for this patient today (patients.flags, a pure rule)."""
+    return safety_flags(
+        today=timezone.localdate(),
+        fitzpatrick_type=patient.fitzpatrick_type,
+        active_acne=patient.active_acne,
+        on_isotretinoin=patient.on_isotretinoin,
+        isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
+        allergies=patient.allergies,
+        has_clinical_photo_consent=has_clinical_photo_consent,
+        pregnancy_status=patient.pregnancy_status,
+        pregnancy_status_recorded_on=patient.pregnancy_status_recorded_on,
+        on_anticoagulant=patient.on_anticoagulant,
+        anticoagulant_agent=patient.anticoagulant_agent,
+        keloid_history=patient.keloid_history,
+        herpes_labialis_history=patient.herpes_labialis_history,
+    )
 
 
 def _assessment_context(patient: Patient) -> dict:

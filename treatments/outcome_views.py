@@ -32,11 +32,8 @@ def frontal_pair(patient) -> tuple[ClinicalPhoto, ClinicalPhoto] | None:
     return series[0][0], series[0][-1]
 
 
-@permission_required("treatments.view_treatmentsession", raise_exception=True)
-def progress_summary(request, pk: int):
-    # Queries: patient, assessments (one), sessions with procedures (seven), adverse events,
-    # topicals, frontal photos, and the access-log insert.
-    patient = get_patient_for_user(request.user, pk, perm="treatments.view_treatmentsession")
+def summary_context(patient, *, show_photos: bool) -> dict:
+    """Everything the one-page progress summary shows."""
     data = patient_outcomes(patient)
     baseline = data.snapshots[0] if data.snapshots else None
     latest = data.snapshots[-1] if len(data.snapshots) > 1 else None
@@ -46,8 +43,6 @@ def progress_summary(request, pk: int):
             by_modality.setdefault(modality.label, []).append(session.performed_on)
     today = timezone.localdate()
     last_session = data.sessions[-1] if data.sessions else None
-    show_photos = request.user.has_perm("treatments.view_clinicalphoto")
-    access_record(request, patient=patient, action=AccessLog.Action.PRINT)
     context = {
         "patient": patient,
         "today": today,
@@ -69,6 +64,18 @@ def progress_summary(request, pk: int):
         "topicals": patient.topicals.current_on(today),
         "next_due": last_session.next_session_due if last_session else None,
     }
+    return context
+
+
+@permission_required("treatments.view_treatmentsession", raise_exception=True)
+def progress_summary(request, pk: int):
+    # Queries: patient, assessments (one), sessions with procedures (seven), adverse events,
+    # topicals, frontal photos, and the access-log insert.
+    patient = get_patient_for_user(request.user, pk, perm="treatments.view_treatmentsession")
+    access_record(request, patient=patient, action=AccessLog.Action.PRINT)
+    context = summary_context(
+        patient, show_photos=request.user.has_perm("treatments.view_clinicalphoto")
+    )
     return render(request, "treatments/progress_summary.html", context)
 
 
