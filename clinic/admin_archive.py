@@ -1,18 +1,11 @@
 """Archiving from the admin follows the app's rule: a reason is asked for, one record or many,
 and the archive lands in the record's history with the user who did it."""
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
-
-class ArchiveReasonForm(forms.Form):
-    reason = forms.CharField(
-        label="Why are these records being archived?",
-        max_length=300,
-        help_text="For example: entered for the wrong patient, or a duplicate.",
-    )
+from clinic.archive import ArchiveForm
 
 
 class ArchiveActionAdmin:
@@ -34,7 +27,12 @@ class ArchiveActionAdmin:
         if not request.user.has_perm(self.archive_permission):
             raise PermissionDenied
         current = [obj for obj in queryset if not obj.is_archived]
-        form = ArchiveReasonForm(request.POST if "reason" in request.POST else None)
+        form = ArchiveForm(
+            request.POST if "reason" in request.POST else None,
+            what="records",
+            example="entered for the wrong patient, or a duplicate",
+            many=True,
+        )
         if form.is_valid():
             for obj in current:
                 try:

@@ -12,9 +12,13 @@ from clinic.models import Archivable
 class ArchiveForm(forms.Form):
     reason = forms.CharField(max_length=300)
 
-    def __init__(self, *args, what: str, example: str, **kwargs) -> None:
+    def __init__(self, *args, what: str, example: str, many: bool = False, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["reason"].label = f"Why is this {what} being archived?"
+        self.fields["reason"].label = (
+            f"Why are these {what} being archived?"
+            if many
+            else f"Why is this {what} being archived?"
+        )
         self.fields["reason"].help_text = f"For example: {example}."
 
 

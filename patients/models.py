@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.lib.dates import age_on
 from clinic.models import Archivable, ArchivableQuerySet
 from patients import scoring
 from patients.identifiers import MRN_PATTERN, new_mrn, normalise_mrn, phone_digits
@@ -314,8 +315,7 @@ class Patient(ArchiveState):
         return None if self.fitzpatrick_type is None else FitzpatrickType(self.fitzpatrick_type)
 
     def age_on(self, day: dt.date) -> int:
-        before_birthday = (day.month, day.day) < (self.date_of_birth.month, self.date_of_birth.day)
-        return day.year - self.date_of_birth.year - before_birthday
+        return age_on(self.date_of_birth, day)
 
     @property
     def age(self) -> int:

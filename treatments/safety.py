@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
-from clinic.lib.dates import add_months
+from clinic.lib.dates import add_months, age_on
 from patients.flags import ISOTRETINOIN_CAUTION_MONTHS
 from treatments import ranges
 from treatments.modalities import IntervalKind, Modality, minimum_interval
@@ -84,10 +84,7 @@ class PatientFacts:
     pmma_skin_tests: tuple[SkinTestFact, ...] = ()
 
     def age_on(self, day: dt.date) -> int | None:
-        if self.date_of_birth is None:
-            return None
-        born = self.date_of_birth
-        return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
+        return None if self.date_of_birth is None else age_on(self.date_of_birth, day)
 
 
 @dataclass(frozen=True)

@@ -12,3 +12,8 @@ def add_months(day: dt.date, months: int) -> dt.date:
     return day.replace(
         year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
     )
+
+
+def age_on(born: dt.date, day: dt.date) -> int:
+    """Whole years from `born` to `day`: a birthday not yet reached this year does not count."""
+    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
