@@ -184,3 +184,31 @@ def test_the_report_honours_its_dates(admin_client_, derm_client, records):
         {"from": "2001-01-01", "to": "2001-12-31"},
     )
     assert "Nobody opened this record in these dates." in empty.content.decode()
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_patient_report_costs_the_same_for_3_and_30_rows(
+    admin_client_, records, django_assert_num_queries, rows
+):
+    patient = records["patient"]
+    AccessLog.objects.bulk_create(
+        AccessLog(username="alice", action="view", patient=patient) for _ in range(rows)
+    )
+    url = f"/admin/patients/accesslog/patient/{patient.pk}/"
+    # session, user, two-factor device, the user's and the role's permissions, the patient,
+    # the print row (INSERT), the report's rows, the role badge
+    with django_assert_num_queries(9):
+        assert admin_client_.get(url).status_code == 200
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_the_skin_test_reading_page_costs_the_same(
+    derm_client, dermatologist, django_assert_num_queries, rows
+):
+    from tests.treatments.factories import SkinTestFactory
+
+    patient = PatientFactory()
+    tests = [SkinTestFactory(patient=patient, read_on=None, result="") for _ in range(rows)]
+    # session, user, the user's and the role's permissions, the test with its patient, role badge
+    with django_assert_num_queries(6):
+        assert derm_client.get(f"/treatments/skin-tests/{tests[-1].pk}/read/").status_code == 200
