@@ -38,9 +38,9 @@ class PatientFactory(factory.django.DjangoModelFactory):
 
     first_name = factory.Faker("first_name")
     last_name = factory.Faker("last_name")
-    date_of_birth = factory.Faker(
-        "date_between", start_date=dt.date(1960, 1, 1), end_date=dt.date(2006, 12, 31)
-    )
+    # Adults well clear of the age rules (under 18, under 21 for PMMA): a test about age sets
+    # the birth date itself, so a random birthday never decides whether a rule fires.
+    date_of_birth = factory.Faker("date_of_birth", minimum_age=25, maximum_age=65)
     sex_at_birth = SexAtBirth.FEMALE
     phone = factory.Sequence(lambda n: f"07700 9{n % 100000:05d}")
     email = factory.LazyAttribute(lambda p: f"{p.first_name.lower()}@example.com")
