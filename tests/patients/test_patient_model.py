@@ -63,7 +63,7 @@ def test_mrn_is_generated_when_left_blank():
 def test_generated_mrn_skips_a_number_already_in_use(monkeypatch):
     PatientFactory(mrn="4821-3375")
     numbers = iter(["4821-3375", "1000-0008"])
-    monkeypatch.setattr("patients.models.new_mrn", lambda: next(numbers))
+    monkeypatch.setattr("patients.models.patient.new_mrn", lambda: next(numbers))
 
     assert PatientFactory(mrn="").mrn == "1000-0008"
 
