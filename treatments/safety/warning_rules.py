@@ -1,168 +1,36 @@
-"""Warnings and hard stops before a treatment session: pure rules, no Django.
-
-Each rule is a small function of one `SessionPlan` (the patient's facts, the planned procedures,
-the patient's earlier procedures and the date) that returns zero or more warnings or hard stops.
-`session_warnings` and `hard_stops` only run the lists `WARNING_RULES` and `HARD_STOP_RULES`: a new
-rule is a new function added to a list, plus its table test in tests/treatments/test_safety.py.
-
-Every rule's clinical source is given in its docstring and collected in docs/clinical-rules.md.
-Warnings are shown on the session form and must be acknowledged; hard stops block saving.
-"""
+"""Warnings the clinician must acknowledge before a session is saved, one function per rule;
+sources in docs/clinical-rules.md."""
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from decimal import Decimal
-from enum import StrEnum
 
-from clinic.lib.dates import add_months, age_on
+from clinic.lib.dates import add_months
 from patients.flags import ISOTRETINOIN_CAUTION_MONTHS
 from treatments import ranges
-from treatments.modalities import IntervalKind, Modality, minimum_interval
-
-HIGH_STRENGTH_TCA_PERCENT = Decimal(40)  # "TCA over 40 % is unpredictable" in darker skin
-HIGH_DENSITY_PERCENT = Decimal(20)  # typical fractional CO2 density is 10-20 %
-PMMA_COLLAGEN = "pmma_collagen"
-PMMA_APPROVED_FROM_AGE = 21  # Bellafill: cheek acne scars in patients over 21
-SKIN_TEST_WAIT = dt.timedelta(weeks=4)  # read negative at least 4 weeks before treatment
-PUNCH_BEFORE_RESURFACING = dt.timedelta(weeks=4)  # resurfacing waits 4-8 weeks after punch
-PREGNANT = "pregnant"
-BREASTFEEDING = "breastfeeding"
-PUNCH_WOUNDS = ("excision", "graft")  # techniques that leave a sutured or grafted wound
-PEEL_AGENTS_AVOIDED_IN_PREGNANCY = ("tca", "salicylic", "jessner", "combination")
-RETINOIDS = ("tretinoin", "adapalene", "adapalene_bpo")
-_NUMERALS = ("I", "II", "III", "IV", "V", "VI")
-
-
-class Severity(StrEnum):
-    STRONG = "strong"
-    CAUTION = "caution"
-
-
-class PeelDepth(StrEnum):
-    SUPERFICIAL = "superficial"
-    MEDIUM = "medium"
-    DEEP = "deep"
-
-
-@dataclass(frozen=True)
-class SafetyWarning:
-    code: str
-    severity: Severity
-    message: str
-
-
-@dataclass(frozen=True)
-class HardStop:
-    procedure_index: int  # position in the planned list, so the form can show it in place
-    message: str
-
-
-@dataclass(frozen=True)
-class SkinTestFact:
-    """One skin test: placed, and (once read) its reading date and result."""
-
-    tested_on: dt.date
-    read_on: dt.date | None = None
-    result: str | None = None  # "negative", "positive", "equivocal"; None until read
-
-
-@dataclass(frozen=True)
-class PatientFacts:
-    fitzpatrick_type: int | None
-    active_acne: bool
-    on_isotretinoin: bool
-    isotretinoin_stopped_on: dt.date | None
-    has_clinical_photo_consent: bool
-    date_of_birth: dt.date | None = None
-    pregnancy_status: str = "no"  # "no", "pregnant", "breastfeeding"
-    on_anticoagulant: bool = False
-    anticoagulant_agent: str = ""
-    keloid_history: bool = False
-    herpes_labialis_history: bool = False
-    # PMMA-collagen skin tests, oldest first: the last one decides.
-    pmma_skin_tests: tuple[SkinTestFact, ...] = ()
-
-    def age_on(self, day: dt.date) -> int | None:
-        return None if self.date_of_birth is None else age_on(self.date_of_birth, day)
-
-
-@dataclass(frozen=True)
-class PlannedProcedure:
-    modality: Modality
-    interval_kind: IntervalKind
-    tca_percent: Decimal | None = None  # CROSS, or a TCA peel
-    peel_agent: str | None = None
-    peel_depth: PeelDepth | None = None
-    is_ablative_laser: bool = False
-    is_fully_ablative_laser: bool = False
-    laser_density_percent: Decimal | None = None
-    punch_technique: str | None = None
-    regions: tuple[str, ...] = ()
-    filler_material: str | None = None
-    filler_product: str = ""
-    filler_lot_number: str = ""
-    filler_expiry: dt.date | None = None
-
-    @property
-    def is_medium_or_deep_peel(self) -> bool:
-        return self.peel_depth in (PeelDepth.MEDIUM, PeelDepth.DEEP)
-
-    @property
-    def is_resurfacing(self) -> bool:
-        """Laser or medium/deep peel: what waits for a punch wound to heal."""
-        return self.modality == Modality.LASER or self.is_medium_or_deep_peel
-
-
-@dataclass(frozen=True)
-class PriorProcedure:
-    modality: Modality
-    performed_on: dt.date
-    # When known, the earlier procedure's own recovery time counts too: a superficial peel
-    # after a medium-depth one waits for the medium peel's interval.
-    interval_kind: IntervalKind | None = None
-    punch_technique: str | None = None
-    regions: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SessionPlan:
-    """Everything the rules look at for one session."""
-
-    patient: PatientFacts
-    procedures: Sequence[PlannedProcedure]
-    performed_on: dt.date
-    prior: Sequence[PriorProcedure] = ()
-    photos_taken: bool = False
-    antiviral_prophylaxis: bool = False
-
-    def any(self, test: Callable[[PlannedProcedure], bool]) -> bool:
-        return any(test(p) for p in self.procedures)
-
-
-WarningRule = Callable[[SessionPlan], Iterable[SafetyWarning]]
-HardStopRule = Callable[[SessionPlan], Iterable[HardStop]]
-
-
-def _days(n: int) -> str:
-    return f"{n} day" if n == 1 else f"{n} days"
-
-
-def _interval_text(gap: dt.timedelta) -> str:
-    if gap.days % 7 == 0:
-        weeks = gap.days // 7
-        return f"{weeks} week" if weeks == 1 else f"{weeks} weeks"
-    return _days(gap.days)
-
-
-def _listed(items: Iterable[str]) -> str:
-    names = list(dict.fromkeys(items))
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
-
-
-def _peel_name(p: PlannedProcedure) -> str:
-    return f"a {p.peel_depth or 'superficial'} peel"
-
+from treatments.modalities import Modality, minimum_interval
+from treatments.safety.plan import (
+    _NUMERALS,
+    BREASTFEEDING,
+    HIGH_DENSITY_PERCENT,
+    HIGH_STRENGTH_TCA_PERCENT,
+    PEEL_AGENTS_AVOIDED_IN_PREGNANCY,
+    PMMA_APPROVED_FROM_AGE,
+    PMMA_COLLAGEN,
+    PREGNANT,
+    PUNCH_BEFORE_RESURFACING,
+    PUNCH_WOUNDS,
+    SKIN_TEST_WAIT,
+    PeelDepth,
+    PlannedProcedure,
+    PriorProcedure,
+    SafetyWarning,
+    SessionPlan,
+    Severity,
+    WarningRule,
+    _days,
+    _interval_text,
+    _listed,
+    _peel_name,
+)
 
 # ----------------------------------------------------------------------------------------------
 # Warnings
@@ -577,120 +445,3 @@ WARNING_RULES: tuple[WarningRule, ...] = (
     resurfacing_after_punch,
     same_day_session,
 )
-
-
-# ----------------------------------------------------------------------------------------------
-# Hard stops
-# ----------------------------------------------------------------------------------------------
-
-
-def _fillers(plan: SessionPlan) -> Iterable[tuple[int, PlannedProcedure]]:
-    return ((i, p) for i, p in enumerate(plan.procedures) if p.modality == Modality.FILLER)
-
-
-def filler_without_lot(plan: SessionPlan) -> list[HardStop]:
-    """Every filler needs its product and lot number, for recalls."""
-    return [
-        HardStop(i, "A filler needs its product and lot number (for recalls).")
-        for i, p in _fillers(plan)
-        if not p.filler_product.strip() or not p.filler_lot_number.strip()
-    ]
-
-
-def filler_lot_expired(plan: SessionPlan) -> list[HardStop]:
-    return [
-        HardStop(i, f"This filler lot expired on {p.filler_expiry:%d %b %Y}.")
-        for i, p in _fillers(plan)
-        if p.filler_expiry is not None and p.filler_expiry < plan.performed_on
-    ]
-
-
-def _pmma_skin_test_problem(tests: Sequence[SkinTestFact], day: dt.date) -> str | None:
-    if not tests:
-        return (
-            "PMMA-collagen filler needs a negative skin test recorded for this patient before "
-            "treatment."
-        )
-    latest = tests[-1]  # the most recent test decides, even after an earlier negative one
-    if latest.read_on is None or latest.result is None:
-        return (
-            f"The latest PMMA-collagen skin test (placed {latest.tested_on:%d %b %Y}) has not "
-            "been read yet."
-        )
-    if latest.result != "negative":
-        return (
-            f"The latest PMMA-collagen skin test was read {latest.result} on "
-            f"{latest.read_on:%d %b %Y}: no PMMA-collagen filler."
-        )
-    if day - latest.read_on < SKIN_TEST_WAIT:
-        return (
-            f"The PMMA-collagen skin test was read negative on {latest.read_on:%d %b %Y}; "
-            "treatment needs 4 weeks after a negative reading, from "
-            f"{latest.read_on + SKIN_TEST_WAIT:%d %b %Y}."
-        )
-    return None
-
-
-def pmma_without_skin_test(plan: SessionPlan) -> list[HardStop]:
-    """PMMA-collagen (Bellafill): a skin test read negative at least 4 weeks before treatment
-    (ASDS; product labelling); the most recent test decides."""
-    problem = _pmma_skin_test_problem(plan.patient.pmma_skin_tests, plan.performed_on)
-    if problem is None:
-        return []
-    return [HardStop(i, problem) for i, p in _fillers(plan) if p.filler_material == PMMA_COLLAGEN]
-
-
-HARD_STOP_RULES: tuple[HardStopRule, ...] = (
-    filler_without_lot,
-    filler_lot_expired,
-    pmma_without_skin_test,
-)
-
-
-# ----------------------------------------------------------------------------------------------
-# Running the rules
-# ----------------------------------------------------------------------------------------------
-
-
-def session_warnings(
-    *,
-    patient: PatientFacts,
-    procedures: Sequence[PlannedProcedure],
-    performed_on: dt.date,
-    prior: Sequence[PriorProcedure] = (),
-    photos_taken: bool = False,
-    antiviral_prophylaxis: bool = False,
-) -> list[SafetyWarning]:
-    """Every warning the clinician must acknowledge before this session is saved."""
-    plan = SessionPlan(
-        patient, procedures, performed_on, prior, photos_taken, antiviral_prophylaxis
-    )
-    warnings = [w for rule in WARNING_RULES for w in rule(plan)]
-    # One warning per code.
-    return list({w.code: w for w in warnings}.values())
-
-
-def hard_stops(
-    *,
-    patient: PatientFacts,
-    procedures: Sequence[PlannedProcedure],
-    performed_on: dt.date,
-    prior: Sequence[PriorProcedure] = (),
-) -> list[HardStop]:
-    """Conditions under which the session cannot be saved at all."""
-    plan = SessionPlan(patient, procedures, performed_on, prior)
-    return [stop for rule in HARD_STOP_RULES for stop in rule(plan)]
-
-
-def topical_warnings(*, patient: PatientFacts, agent: str) -> list[SafetyWarning]:
-    """Topical retinoids (tretinoin, adapalene) are avoided in pregnancy (Trivedi et al. 2017)."""
-    if patient.pregnancy_status != PREGNANT or agent not in RETINOIDS:
-        return []
-    return [
-        SafetyWarning(
-            "retinoid_in_pregnancy",
-            Severity.STRONG,
-            "Patient is pregnant: topical retinoids (tretinoin, adapalene) are avoided in "
-            "pregnancy.",
-        )
-    ]
