@@ -10,6 +10,19 @@ class ArchivableQuerySet(models.QuerySet):
         return self.filter(archived_at__isnull=True)
 
 
+class Attributed(models.Model):
+    """When a record was made and last changed, and by whom; the full trail is its history."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        abstract = True
+
+
 class Archivable(models.Model):
     """A clinical record entered in error is archived with a reason, never deleted: it leaves the
     chart, scores and reports, and stays in the database and its history."""

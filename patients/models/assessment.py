@@ -8,7 +8,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Archivable, ArchivableQuerySet
+from clinic.models import Archivable, ArchivableQuerySet, Attributed
 from patients import scoring
 from patients.models.patient import Patient
 
@@ -131,7 +131,7 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
         return self.current().filter(patient=patient).select_related("assessor").with_superseded()
 
 
-class ScarAssessment(Archivable):
+class ScarAssessment(Archivable, Attributed):
     """One visit's scar assessment: counts in, validated scores out.
 
     Totals are computed with patients.scoring when the assessment is recorded or amended, and
@@ -206,12 +206,6 @@ class ScarAssessment(Archivable):
     dlqi_score = models.PositiveSmallIntegerField("DLQI", null=True, editable=False)
     ecca_version = models.CharField(max_length=50, editable=False)
     gb_version = models.CharField(max_length=50, editable=False)
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
 
     history = HistoricalRecords()
     objects = ScarAssessmentQuerySet.as_manager()

@@ -10,6 +10,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from clinic.lib.dates import age_on
+from clinic.models import Attributed
 from patients.identifiers import MRN_PATTERN, new_mrn, normalise_mrn, phone_digits
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class ArchiveState(models.Model):
         return self.archived_at is not None  # type: ignore[attr-defined]
 
 
-class Patient(ArchiveState):
+class Patient(ArchiveState, Attributed):
     # The skin and acne history: the dermatologist's to record; front desk never sees its values.
     CLINICAL_FIELDS = (
         "fitzpatrick_type",
@@ -193,12 +194,7 @@ class Patient(ArchiveState):
         help_text="Antiviral prophylaxis before ablative laser and medium or deep peels.",
     )
 
-    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     archived_at = models.DateTimeField(null=True, blank=True)

@@ -2,7 +2,8 @@
 
 Units are in field names or help text; physical ranges are enforced by the database as well as
 the forms. Every model keeps its history; nothing here is deleted from the app. One module per
-kind of record (limits, session, procedures, care, photos, letters); everything is importable
+kind of record (limits, session, the procedure base and procedures, fillers, peels, care,
+photos, letters); everything is importable
 from `treatments.models` as before.
 """
 
@@ -16,6 +17,13 @@ from treatments.models.care import (
     TopicalRegimen,
     TopicalRegimenQuerySet,
 )
+from treatments.models.fillers import (
+    FillerMaterial,
+    FillerProcedure,
+    InjectionDepth,
+    InjectionDevice,
+    InjectionTechnique,
+)
 from treatments.models.letters import (
     ReferralLetter,
 )
@@ -24,12 +32,20 @@ from treatments.models.limits import (
     Limit,
     validate_regions,
 )
+from treatments.models.peels import (
+    FrostLevel,
+    PeelAgent,
+    PeelProcedure,
+)
 from treatments.models.photos import (
     ClinicalPhoto,
     ClinicalPhotoQuerySet,
     Lighting,
     PhotoView,
     photo_storage,
+)
+from treatments.models.procedure_base import (
+    Procedure,
 )
 from treatments.models.procedures import (
     ABLATIVE_LASERS,
@@ -39,17 +55,8 @@ from treatments.models.procedures import (
     Cooling,
     CrossApplicator,
     CrossProcedure,
-    FillerMaterial,
-    FillerProcedure,
-    FrostLevel,
-    InjectionDepth,
-    InjectionDevice,
-    InjectionTechnique,
     LaserProcedure,
     LaserType,
-    PeelAgent,
-    PeelProcedure,
-    Procedure,
     PunchProcedure,
     PunchTechnique,
     SubcisionInstrument,

@@ -12,8 +12,8 @@ from simple_history.models import HistoricalRecords
 from clinic.lib.display import format_measurement
 from patients.models import Patient
 from treatments import safety
+from treatments.models.fillers import FillerMaterial
 from treatments.models.limits import _positive
-from treatments.models.procedures import FillerMaterial
 from treatments.models.session import TreatmentSession
 
 

@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from clinic.models import Attributed
 from patients.models import Patient
 
 
-class ReferralLetter(models.Model):
+class ReferralLetter(Attributed):
     """A letter to the referrer or GP about the patient's progress: prefilled from the record,
     edited by the clinician, saved with its history, printed from its own page."""
 
@@ -18,13 +19,8 @@ class ReferralLetter(models.Model):
     recipient_address = models.TextField("Address", blank=True)
     subject = models.CharField(max_length=200)
     body = models.TextField()
-    created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords()

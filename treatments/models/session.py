@@ -9,11 +9,12 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Archivable, ArchivableQuerySet
+from clinic.models import Archivable, ArchivableQuerySet, Attributed
 from patients.models import FitzpatrickType, Patient
 from treatments import safety
 from treatments.modalities import Modality
-from treatments.models.procedures import PROCEDURE_MODELS, Procedure
+from treatments.models.procedure_base import Procedure
+from treatments.models.procedures import PROCEDURE_MODELS
 
 
 class Anaesthesia(models.TextChoices):
@@ -31,7 +32,7 @@ class TreatmentSessionQuerySet(ArchivableQuerySet):
         )
 
 
-class TreatmentSession(Archivable):
+class TreatmentSession(Archivable, Attributed):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="sessions")
     performed_at = models.DateTimeField("Date and time")
     clinician = models.ForeignKey(
@@ -76,12 +77,6 @@ class TreatmentSession(Archivable):
         null=True,
         blank=True,
         help_text="Leave blank to use the usual interval of today's procedures.",
-    )
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords()
