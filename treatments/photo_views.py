@@ -6,12 +6,20 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.archive import ArchiveForm, archive_from_request
+from clinic.middleware import CAMERA_PERMISSIONS_POLICY
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.models import AccessLog, ConsentUse
 from treatments.access import get_photo_for_user
+from treatments.capture import (
+    baseline_sources,
+    capture_link,
+    capture_response,
+    capture_steps,
+    capture_store,
+)
 from treatments.compare import choose_pair, compare_context, latest_on_or_before
-from treatments.forms import PhotoVisitForm, photo_rows
+from treatments.forms import PhotoRowForm, PhotoVisitForm, photo_rows
 from treatments.photos import (
     assessments_of,
     comparable_photos,
@@ -48,6 +56,45 @@ def photo_upload(request, pk: int):
             visit.add_error(None, "Choose at least one photo to upload.")
     context = {"patient": patient, "visit": visit, "rows": rows, "consent": consent}
     return render(request, "treatments/photo_upload.html", context, status=200)
+
+
+@permission_required("treatments.add_clinicalphoto", raise_exception=True)
+def photo_capture(request, pk: int):
+    """The tablet's camera with the baseline of the same view ghosted over it, one view of the
+    standard series after another. The only page allowed to use the camera."""
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_clinicalphoto", adding=True
+    )
+    access_record(request, patient=patient)
+    consent = has_clinical_photo_consent(patient)
+    context = {
+        "patient": patient,
+        "consent": consent,
+        "link": capture_link(PhotoVisitForm(request.GET or None, patient=patient)),
+        "steps": capture_steps(),
+        "view": request.GET.get("view", ""),
+        "row": PhotoRowForm(initial={"view": request.GET.get("view", "frontal")}),
+        "baselines": baseline_sources(patient) if consent else {},
+    }
+    response = render(request, "treatments/photo_capture.html", context)
+    response["Permissions-Policy"] = CAMERA_PERMISSIONS_POLICY
+    return response
+
+
+@require_POST
+@permission_required("treatments.add_clinicalphoto", raise_exception=True)
+def photo_capture_store(request, pk: int):
+    """One picture from the capture page (camera or file fallback), through the upload
+    pipeline."""
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_clinicalphoto", adding=True
+    )
+    if not has_clinical_photo_consent(patient):
+        raise PermissionDenied("No photo consent for the clinical record.")
+    captured = capture_store(
+        patient=patient, data=request.POST, files=request.FILES, by=request.user
+    )
+    return capture_response(request, patient, captured)
 
 
 @permission_required("treatments.view_clinicalphoto", raise_exception=True)
