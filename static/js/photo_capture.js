@@ -97,7 +97,7 @@
         video.addEventListener("loadedmetadata", function () {
           // The stage takes the camera's shape, so the ghost and the picture line up.
           if (video.videoWidth && video.videoHeight) {
-            stage.style.aspectRatio = video.videoWidth + " / " + video.videoHeight;
+            stage.style.setProperty("--capture-ratio", String(video.videoWidth / video.videoHeight));
           }
         });
         return video.play();
