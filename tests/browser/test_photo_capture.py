@@ -4,6 +4,7 @@ kept in step on compare."""
 
 import io
 import itertools
+import time
 from datetime import date
 
 import pytest
@@ -125,6 +126,47 @@ def test_dermatologist_photographs_two_views_with_the_baseline_ghosted(
         "() => [...document.querySelectorAll('#photos img.photo-thumb')]"
         ".every(i => i.complete && i.naturalWidth > 0)"
     )
+    assert errors == []
+
+
+def test_the_standard_series_is_photographed_in_well_under_two_minutes(
+    transactional_db, live_server, camera_page, dermatologist
+):
+    page = camera_page
+    errors = collect_errors(page)
+    server_ms: list[float] = []
+
+    def note_timing(response):
+        if response.url.endswith("/capture/store/"):
+            timing = response.header_value("server-timing") or ""
+            server_ms.append(float(timing.split("dur=")[1]))
+
+    page.on("response", note_timing)
+    patient = consented_patient()
+    sign_in(page, live_server, dermatologist.username)
+    page.goto(f"{live_server.url}/treatments/patients/{patient.pk}/photos/capture/")
+    expect(page.locator("#capture-camera")).to_have_attribute("data-ready", "true")
+
+    started = time.perf_counter()
+    views = ["frontal", "left_oblique", "right_oblique", "left_lateral", "right_lateral"]
+    for taken, view in enumerate([*views, "close_up"], start=1):
+        expect(page.locator("#capture-view")).to_have_value(view)
+        if view == "close_up":
+            page.get_by_label("Region (close-ups)").select_option("left_cheek")
+        page.get_by_role("button", name="Take picture").click()
+        page.get_by_role("button", name="Keep").click()
+        expect(page.locator("#capture-kept li")).to_have_count(taken)
+    elapsed = time.perf_counter() - started
+    print(
+        f"\nstandard series of 6 in {elapsed:.1f} s (browser driving, no human posing); "
+        f"server store per photo: {[round(ms) for ms in server_ms]} ms"
+    )
+    assert elapsed < 120
+    stored = ClinicalPhoto.objects.filter(patient=patient)
+    print("frame size stored:", {(p.width, p.height) for p in stored})
+    assert sorted(stored.values_list("view", flat=True)) == sorted([*views, "close_up"])
+    assert stored.get(view="close_up").close_up_region == "left_cheek"
+    assert len(server_ms) == 6
     assert errors == []
 
 

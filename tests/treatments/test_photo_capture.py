@@ -228,3 +228,60 @@ def test_next_view_walks_the_standard_series():
     assert next_view("right_lateral") == "close_up"
     assert next_view("close_up") == "close_up"
     assert next_view("nonsense") == "frontal"
+
+
+CAPTURE_PAGE_QUERIES = 10
+# 1. django_session: load the session
+# 2. auth_user: the signed-in user
+# 3. auth_permission via auth_user_user_permissions: the user's own permissions
+# 4. auth_permission via auth_group_permissions: the role's permissions
+# 5. patients_patient: the patient (access helper)
+# 6. INSERT clinic_accesslog: the page is an access to the record
+# 7. patients_photoconsent: clinical photo consent in force
+# 8. treatments_treatmentsession: the session the page was started from (?session=)
+# 9. treatments_clinicalphoto: every series' baseline, one query whatever the number of photos
+# 10. auth_group via auth_user_groups: the role badge in the navigation bar
+
+
+@pytest.mark.parametrize("photos", [1, 8])
+def test_capture_page_query_count_is_flat(
+    derm_client, consented, dermatologist, django_assert_num_queries, photos
+):
+    session = TreatmentSessionFactory(patient=consented, clinician=dermatologist)
+    views = ["frontal", "left_oblique", "right_oblique", "left_lateral"]
+    for n in range(photos):
+        photo_store(
+            patient=consented,
+            upload=upload(jpeg((20 * n, 90, 90))),
+            view=views[n % len(views)],
+            lighting="diffuse",
+            taken_on=date(2026, 1, 1 + n),
+            by=dermatologist,
+        )
+    with django_assert_num_queries(CAPTURE_PAGE_QUERIES):
+        response = derm_client.get(f"{page_url(consented)}?session={session.pk}")
+    assert len(response.context["baselines"]) == min(photos, len(views))
+
+
+# The timeline on the chart ------------------------------------------------------------------
+
+
+def test_timeline_shows_consent_badges_once_per_view_and_loads_thumbnails_eagerly(
+    derm_client, consented, dermatologist
+):
+    PhotoConsentFactory(patient=consented, use=ConsentUse.TEACHING)
+    for n, view in enumerate(["frontal", "frontal", "frontal", "left_lateral"]):
+        photo_store(
+            patient=consented,
+            upload=upload(jpeg((30 * n, 50, 50))),
+            view=view,
+            lighting="diffuse",
+            taken_on=date(2026, 1, 1 + n),
+            by=dermatologist,
+        )
+    body = derm_client.get(reverse("patients:detail", args=[consented.pk])).content.decode()
+    panel = body[body.index('id="photos"') :]
+    assert panel.count('class="photo-thumb') == 4
+    assert panel.count(">teaching</span>") == 2  # two view rows, not four thumbnails
+    assert 'loading="lazy"' not in panel  # lazy thumbnails may be missing from a print
+    assert f'href="{page_url(consented)}"' in panel
