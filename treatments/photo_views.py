@@ -72,7 +72,6 @@ def photo_capture(request, pk: int):
         "consent": consent,
         "link": capture_link(PhotoVisitForm(request.GET or None, patient=patient)),
         "steps": capture_steps(),
-        "view": request.GET.get("view", ""),
         "row": PhotoRowForm(initial={"view": request.GET.get("view", "frontal")}),
         "baselines": baseline_sources(patient) if consent else {},
     }

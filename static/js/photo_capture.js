@@ -162,7 +162,13 @@
     var button = $("capture-keep");
     button.disabled = true;
     var started = performance.now();
+    // The review shows the canvas itself and the picture is sent as a Blob in the form data, so
+    // no blob: URL is ever made and the CSP's img-src needs nothing beyond 'self'.
     shot.toBlob(function (blob) {
+      if (!blob) {
+        button.disabled = false;
+        return say("The picture could not be encoded: retake it.", "danger");
+      }
       var data = new FormData(form);
       data.delete("file");
       data.append("file", blob, "capture-" + viewSelect.value + ".jpg");

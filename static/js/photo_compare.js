@@ -75,7 +75,8 @@
       zoom(Math.exp(-event.deltaY * 0.0015), at.x, at.y);
     }, { passive: false });
     viewport.addEventListener("pointerdown", function (event) {
-      viewport.setPointerCapture(event.pointerId);
+      // Keeps the drag when the pointer leaves the photo (refused for a pointer already gone).
+      try { viewport.setPointerCapture(event.pointerId); } catch (error) { /* drag stays inside */ }
       pointers.set(event.pointerId, { x: event.clientX, y: event.clientY });
     });
     viewport.addEventListener("pointermove", function (event) {

@@ -283,6 +283,26 @@ def test_compare_zooms_and_pans_both_photos_together(
 
     page.get_by_role("button", name="Reset").click()
     assert transforms() == ["translate(0%, 0%) scale(1)"] * 2
+
+    # A pinch on the earlier photo (two touch pointers moving apart) zooms both.
+    after.evaluate(
+        """viewport => {
+            const box = viewport.getBoundingClientRect();
+            const cx = box.left + box.width / 2, cy = box.top + box.height / 2;
+            const send = (type, id, x) => viewport.dispatchEvent(new PointerEvent(type, {
+                pointerId: id, pointerType: 'touch', isPrimary: id === 1, bubbles: true,
+                clientX: x, clientY: cy}));
+            send('pointerdown', 1, cx - 20);
+            send('pointerdown', 2, cx + 20);
+            for (const spread of [20, 40, 60, 80]) send('pointermove', 2, cx + spread);
+            send('pointerup', 2, cx + 80);
+            send('pointerup', 1, cx - 20);
+        }"""
+    )
+    pinched = transforms()
+    assert pinched[0] == pinched[1]
+    assert float(before.get_attribute("data-zoom")) > 1.5
+    page.get_by_role("button", name="Reset").click()
     grid = page.locator("[data-compare=before] .compare-grid")
     expect(grid).to_be_hidden()
     page.get_by_role("button", name="Grid").click()
