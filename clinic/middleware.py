@@ -131,3 +131,22 @@ class NoStoreMiddleware:
         # Merged, not overwritten: a view's own stricter directives (no-cache, max-age=0) stay.
         patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+# Powerful browser features no page needs; a view that does (the photo capture page) sets its
+# own header, which this middleware leaves alone.
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+CAMERA_PERMISSIONS_POLICY = PERMISSIONS_POLICY.replace("camera=()", "camera=(self)")
+
+
+class PermissionsPolicyMiddleware:
+    """`Permissions-Policy` on every response: the camera, microphone and location are off
+    unless a view allows one for its own page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        return response

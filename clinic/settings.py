@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "clinic.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "clinic.middleware.PermissionsPolicyMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "patients.middleware.ArchivedPatientMiddleware",
     "patients.audit.DeniedAccessMiddleware",

@@ -5,6 +5,7 @@ page shows the first series that has two photos, baseline against latest; the us
 another series or any two photos, and is warned when the two differ in view or lighting.
 """
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, Protocol, TypeVar
@@ -14,6 +15,7 @@ SeriesKey = tuple[str, str, str]
 
 class _Photo(Protocol):
     pk: int | None
+    taken_on: dt.date
 
     @property
     def series_key(self) -> SeriesKey: ...
@@ -55,3 +57,38 @@ def choose_pair(
     before = by_id.get(before_id) or (candidates[0] if candidates else None)
     after = by_id.get(after_id) or (candidates[-1] if candidates else None)
     return Pair(key, candidates, before, after)
+
+
+class _Assessment(Protocol):
+    @property
+    def assessed_on(self) -> dt.date: ...
+
+
+A = TypeVar("A", bound=_Assessment)
+
+
+def latest_on_or_before(
+    assessments: Sequence[A], days: Sequence[dt.date]
+) -> dict[dt.date, A | None]:
+    """The latest assessment on or before each day; `assessments` oldest first."""
+    found: dict[dt.date, A | None] = {}
+    for day in days:
+        earlier = [a for a in assessments if a.assessed_on <= day]
+        found[day] = earlier[-1] if earlier else None
+    return found
+
+
+def compare_context(
+    series: Mapping[SeriesKey, Sequence[P]], pair: Pair[P], scores: Mapping[dt.date, object]
+) -> dict[str, object]:
+    """What the compare template shows of a chosen pair."""
+    before, after = pair.before, pair.after
+    return {
+        "series": [("|".join(k), s) for k, s in series.items()],
+        "series_value": "|".join(pair.key) if pair.key else "",
+        "candidates": pair.candidates,
+        "before": before,
+        "after": after,
+        "before_score": scores.get(before.taken_on) if before else None,
+        "after_score": scores.get(after.taken_on) if after else None,
+    }

@@ -6,18 +6,27 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.archive import ArchiveForm, archive_from_request
+from clinic.middleware import CAMERA_PERMISSIONS_POLICY
 from patients.access import get_patient_for_user
 from patients.audit import access_record
-from patients.models import AccessLog, ConsentUse, ScarAssessment
+from patients.models import AccessLog, ConsentUse
 from treatments.access import get_photo_for_user
-from treatments.compare import choose_pair
-from treatments.forms import PhotoVisitForm, photo_rows
-from treatments.models import PROCEDURE_MODELS, ClinicalPhoto
+from treatments.capture import (
+    baseline_sources,
+    capture_link,
+    capture_response,
+    capture_steps,
+    capture_store,
+)
+from treatments.compare import choose_pair, compare_context, latest_on_or_before
+from treatments.forms import PhotoRowForm, PhotoVisitForm, photo_rows
 from treatments.photos import (
-    PhotoUpload,
+    assessments_of,
+    comparable_photos,
     has_clinical_photo_consent,
+    photo_rows_store,
     photo_series,
-    photos_store,
+    stored_message,
 )
 
 SIZES = {"full": "image", "display": "display", "thumb": "thumbnail"}
@@ -34,27 +43,57 @@ def photo_upload(request, pk: int):
     data, files = (request.POST, request.FILES) if request.method == "POST" else (None, None)
     visit = PhotoVisitForm(data, patient=patient, session_pk=request.GET.get("session"))
     rows = photo_rows(data, files)
-    stored = []
     if consent and data is not None and visit.is_valid() and rows.is_valid():
-        uploads = [_upload_of(row) for row in rows]
-        outcomes = photos_store(
-            patient=patient, uploads=uploads, visit=visit.cleaned_data, by=request.user
+        stored = photo_rows_store(
+            patient=patient, rows=rows, visit=visit.cleaned_data, by=request.user
         )
-        for row, outcome in zip(rows, outcomes, strict=True):
-            if outcome and outcome.refusal:
-                row.add_error("file", outcome.refusal)
-        stored = [o.photo for o in outcomes if o and o.photo]
-        refused = sum(1 for row in rows if row.errors)
         if stored:
-            messages.success(
-                request, f"{len(stored)} photo{'s' if len(stored) != 1 else ''} stored."
-            )
+            messages.success(request, stored_message(len(stored)))
+        refused = any(row.errors for row in rows)
         if stored and not refused:
             return redirect("patients:detail", pk=patient.pk)
         if not stored and not refused:
             visit.add_error(None, "Choose at least one photo to upload.")
     context = {"patient": patient, "visit": visit, "rows": rows, "consent": consent}
     return render(request, "treatments/photo_upload.html", context, status=200)
+
+
+@permission_required("treatments.add_clinicalphoto", raise_exception=True)
+def photo_capture(request, pk: int):
+    """The tablet's camera with the baseline of the same view ghosted over it, one view of the
+    standard series after another. The only page allowed to use the camera."""
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_clinicalphoto", adding=True
+    )
+    access_record(request, patient=patient)
+    consent = has_clinical_photo_consent(patient)
+    context = {
+        "patient": patient,
+        "consent": consent,
+        "link": capture_link(PhotoVisitForm(request.GET or None, patient=patient)),
+        "steps": capture_steps(),
+        "row": PhotoRowForm(initial={"view": request.GET.get("view", "frontal")}),
+        "baselines": baseline_sources(patient) if consent else {},
+    }
+    response = render(request, "treatments/photo_capture.html", context)
+    response["Permissions-Policy"] = CAMERA_PERMISSIONS_POLICY
+    return response
+
+
+@require_POST
+@permission_required("treatments.add_clinicalphoto", raise_exception=True)
+def photo_capture_store(request, pk: int):
+    """One picture from the capture page (camera or file fallback), through the upload
+    pipeline."""
+    patient = get_patient_for_user(
+        request.user, pk, perm="treatments.add_clinicalphoto", adding=True
+    )
+    if not has_clinical_photo_consent(patient):
+        raise PermissionDenied("No photo consent for the clinical record.")
+    captured = capture_store(
+        patient=patient, data=request.POST, files=request.FILES, by=request.user
+    )
+    return capture_response(request, patient, captured)
 
 
 @permission_required("treatments.view_clinicalphoto", raise_exception=True)
@@ -115,30 +154,11 @@ def photo_archive_view(request, pk: int):
     return redirect("treatments:photo_detail", pk=photo.pk)
 
 
-def _upload_of(row) -> PhotoUpload | None:
-    data = row.cleaned_data
-    if not data.get("file"):
-        return None
-    return PhotoUpload(
-        upload=data["file"],
-        view=data["view"],
-        lighting=data["lighting"],
-        close_up_region=data["close_up_region"],
-        notes=data["notes"],
-    )
-
-
 @permission_required("treatments.view_clinicalphoto", raise_exception=True)
 def photo_compare(request, pk: int):
     """Two photos of the same view and lighting side by side: baseline and latest by default."""
     patient = get_patient_for_user(request.user, pk, perm="treatments.view_clinicalphoto")
-    photos = list(
-        ClinicalPhoto.objects.current()
-        .filter(patient=patient)
-        .select_related("session")
-        .prefetch_related(*(f"session__{m.related_name()}" for m in PROCEDURE_MODELS))
-    )
-    series = photo_series(photos)
+    series = photo_series(comparable_photos(patient))
     pair = choose_pair(
         series,
         series_choice=request.GET.get("series", ""),
@@ -151,29 +171,6 @@ def photo_compare(request, pk: int):
         )
     for photo in pair.shown or [None]:
         access_record(request, patient=patient, obj=photo)
-    before, after = pair.before, pair.after
-    scores = _scores_on(patient, [p.taken_on for p in pair.shown])
-    context = {
-        "patient": patient,
-        "series": [("|".join(k), s) for k, s in series.items()],
-        "series_value": "|".join(pair.key) if pair.key else "",
-        "candidates": pair.candidates,
-        "before": before,
-        "after": after,
-        "before_score": scores.get(before.taken_on) if before else None,
-        "after_score": scores.get(after.taken_on) if after else None,
-    }
+    scores = latest_on_or_before(assessments_of(patient), [p.taken_on for p in pair.shown])
+    context = {"patient": patient, **compare_context(series, pair, scores)}
     return render(request, "treatments/photo_compare.html", context)
-
-
-def _scores_on(patient, days) -> dict:
-    """The latest assessment on or before each day (one query)."""
-    assessments = list(
-        # Superseded same-day assessments do not count here either.
-        ScarAssessment.objects.latest_of_each_day().filter(patient=patient).order_by("assessed_on")
-    )
-    found = {}
-    for day in days:
-        earlier = [a for a in assessments if a.assessed_on <= day]
-        found[day] = earlier[-1] if earlier else None
-    return found

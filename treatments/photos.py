@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from patients.models import ConsentUse, Patient
+from patients.models import ConsentUse, Patient, ScarAssessment
 from treatments import imaging
-from treatments.models import ClinicalPhoto, photo_storage
+from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, photo_storage
 
 
 class PhotoConsentMissing(Exception):
@@ -171,3 +171,48 @@ def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
     for photo in sorted(photos, key=lambda p: (p.taken_on, p.pk)):
         series[photo.series_key].append(photo)
     return dict(series)
+
+
+def photo_rows_store(*, patient: Patient, rows, visit: Mapping[str, Any], by: Any) -> list:
+    """Stores the valid rows of the upload formset; each refused row gets its reason as an error
+    on its file field. Returns the stored photos."""
+    uploads = [_upload_of(row.cleaned_data) for row in rows]
+    outcomes = photos_store(patient=patient, uploads=uploads, visit=visit, by=by)
+    for row, outcome in zip(rows, outcomes, strict=True):
+        if outcome and outcome.refusal:
+            row.add_error("file", outcome.refusal)
+    return [o.photo for o in outcomes if o and o.photo]
+
+
+def _upload_of(data: Mapping[str, Any]) -> PhotoUpload | None:
+    if not data.get("file"):
+        return None
+    return PhotoUpload(
+        upload=data["file"],
+        view=data["view"],
+        lighting=data["lighting"],
+        close_up_region=data.get("close_up_region", ""),
+        notes=data.get("notes", ""),
+    )
+
+
+def stored_message(count: int) -> str:
+    return f"{count} photo{'s' if count != 1 else ''} stored."
+
+
+def comparable_photos(patient: Patient) -> list[ClinicalPhoto]:
+    """The patient's current photos with their sessions and procedures, for the compare page."""
+    return list(
+        ClinicalPhoto.objects.current()
+        .filter(patient=patient)
+        .select_related("session")
+        .prefetch_related(*(f"session__{m.related_name()}" for m in PROCEDURE_MODELS))
+    )
+
+
+def assessments_of(patient: Patient) -> list[ScarAssessment]:
+    """The patient's assessments oldest first; superseded same-day ones do not count (one
+    query)."""
+    return list(
+        ScarAssessment.objects.latest_of_each_day().filter(patient=patient).order_by("assessed_on")
+    )

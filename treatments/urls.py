@@ -19,6 +19,12 @@ urlpatterns = [
     path("patients/<int:pk>/skin-tests/new/", views.skin_test_create, name="skin_test_create"),
     path("skin-tests/<int:pk>/read/", views.skin_test_read, name="skin_test_read"),
     path("patients/<int:pk>/photos/new/", photo_views.photo_upload, name="photo_upload"),
+    path("patients/<int:pk>/photos/capture/", photo_views.photo_capture, name="photo_capture"),
+    path(
+        "patients/<int:pk>/photos/capture/store/",
+        photo_views.photo_capture_store,
+        name="photo_capture_store",
+    ),
     path("patients/<int:pk>/photos/compare/", photo_views.photo_compare, name="photo_compare"),
     path("photos/<int:pk>/", photo_views.photo_detail, name="photo_detail"),
     path("photos/<int:pk>/file/<str:size>.jpg", photo_views.photo_file, name="photo_file"),

@@ -57,3 +57,26 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Good").wait_for()
+
+
+# Chromium's fake camera (a moving test pattern) with the permission prompt answered yes.
+FAKE_CAMERA_ARGS = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream"]
+TABLET_PORTRAIT = {"width": 820, "height": 1180}
+
+
+@pytest.fixture(scope="session")
+def fake_camera_browser(browser_type, browser_type_launch_args):
+    """A second Chromium whose camera is the fake device; other tests keep a browser with none."""
+    args = [*browser_type_launch_args.get("args", []), *FAKE_CAMERA_ARGS]
+    browser = browser_type.launch(**{**browser_type_launch_args, "args": args})
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def camera_page(fake_camera_browser):
+    """A tablet held upright, with the camera allowed for the page."""
+    context = fake_camera_browser.new_context(viewport=TABLET_PORTRAIT, permissions=["camera"])
+    page = context.new_page()
+    yield page
+    context.close()
