@@ -285,3 +285,16 @@ def test_timeline_shows_consent_badges_once_per_view_and_loads_thumbnails_eagerl
     assert panel.count(">teaching</span>") == 2  # two view rows, not four thumbnails
     assert 'loading="lazy"' not in panel  # lazy thumbnails may be missing from a print
     assert f'href="{page_url(consented)}"' in panel
+
+
+def test_the_assessment_page_offers_to_take_photos_linked_to_it(derm_client, consented):
+    assessment = ScarAssessmentFactory(patient=consented)
+    page = derm_client.get(reverse("patients:assessment_detail", args=[assessment.pk]))
+    assert f"{page_url(consented)}?assessment={assessment.pk}" in page.content.decode()
+
+
+def test_an_archived_assessment_offers_no_photos(derm_client, consented, dermatologist):
+    assessment = ScarAssessmentFactory(patient=consented)
+    assessment.archive(reason="entered on the wrong patient", by=dermatologist)
+    page = derm_client.get(reverse("patients:assessment_detail", args=[assessment.pk]))
+    assert page_url(consented) not in page.content.decode()
