@@ -41,27 +41,37 @@ def _safe_next(request, default: str) -> str:
 @require_http_methods(["GET", "POST"])
 def two_factor_settings(request):
     """Enrol an authenticator (QR code, then one code), see recovery codes once, or turn off."""
-    user = request.user
-    if two_factor.has_two_factor(user):
-        form = CodeForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            code = form.cleaned_data["code"]
-            if request.POST.get("action") == "new-codes":
-                codes = two_factor.recovery_codes_renew(user=user, code=code)
-                if codes is not None:
-                    context = {"codes": codes, "next": reverse("two_factor"), "renewed": True}
-                    return render(request, "clinic/two_factor_codes.html", context)
-            elif two_factor.two_factor_disable(user=user, code=code):
-                messages.success(request, "Two-factor sign-in is off.")
-                return redirect("two_factor")
-            form.add_error("code", "That code did not work, so nothing was changed.")
-        context = {
-            "form": form,
-            "required": two_factor.requires_two_factor(user),
-            "recovery_left": two_factor.recovery_codes_left(user),
-        }
-        return render(request, "clinic/two_factor.html", context)
+    if two_factor.has_two_factor(request.user):
+        return _two_factor_enrolled(request)
+    return _two_factor_enrolling(request)
 
+
+def _two_factor_enrolled(request):
+    """An enrolled user proves a code to renew the recovery codes or to turn two-factor off."""
+    user = request.user
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        code = form.cleaned_data["code"]
+        if request.POST.get("action") == "new-codes":
+            codes = two_factor.recovery_codes_renew(user=user, code=code)
+            if codes is not None:
+                context = {"codes": codes, "next": reverse("two_factor"), "renewed": True}
+                return render(request, "clinic/two_factor_codes.html", context)
+        elif two_factor.two_factor_disable(user=user, code=code):
+            messages.success(request, "Two-factor sign-in is off.")
+            return redirect("two_factor")
+        form.add_error("code", "That code did not work, so nothing was changed.")
+    context = {
+        "form": form,
+        "required": two_factor.requires_two_factor(user),
+        "recovery_left": two_factor.recovery_codes_left(user),
+    }
+    return render(request, "clinic/two_factor.html", context)
+
+
+def _two_factor_enrolling(request):
+    """A QR code and its secret, then one code from the app confirms the enrolment."""
+    user = request.user
     device = two_factor.authenticator_start(user=user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -111,23 +111,10 @@ def _form_page(request, form, patient, *, title: str, warnings=(), recorded_toda
 def assessment_detail(request, pk: int):
     assessment = get_assessment_for_user(request.user, pk)
     access_record(request, patient=assessment.patient, obj=assessment)
-    counts = {(c.region, c.scar_type): c.count for c in assessment.scar_counts.all()}
-    scar_types = list(scoring.EccaScarType)
-    grid = [
-        (region, [counts.get((region.value, t.value), 0) for t in scar_types])
-        for region in FacialRegion
-    ]
-    type_totals = [sum(row[1][i] for row in grid) for i in range(len(scar_types))]
     context = {
         "assessment": assessment,
         "patient": assessment.patient,
-        "scar_types": scar_types,
-        "grid": [(region, cells, sum(cells)) for region, cells in grid],
-        "type_totals": [
-            (total, scoring.ecca_grade(total), t.weight)
-            for total, t in zip(type_totals, scar_types, strict=True)
-        ],
-        "grand_total": sum(type_totals),
+        **_scar_grid(assessment),
         "gb_counts": [(s, n) for s, n in assessment.gb_counts().items()],
         "cadi": _answers(assessment.cadi_answers(), scoring.CADI_ITEM_TOPICS),
         "dlqi": _dlqi_answers(assessment) if assessment.dlqi_recorded else None,
@@ -139,6 +126,27 @@ def assessment_detail(request, pk: int):
         "archive_form": ArchiveForm(what="assessment", example=ASSESSMENT_ARCHIVE_EXAMPLE),
     }
     return render(request, "patients/assessment_detail.html", context)
+
+
+def _scar_grid(assessment: ScarAssessment) -> dict:
+    """The stored counts laid out as the form's grid: a row per region, a column per ECCA type,
+    with each type's total, its ECCA grade and weight."""
+    counts = {(c.region, c.scar_type): c.count for c in assessment.scar_counts.all()}
+    scar_types = list(scoring.EccaScarType)
+    grid = [
+        (region, [counts.get((region.value, t.value), 0) for t in scar_types])
+        for region in FacialRegion
+    ]
+    type_totals = [sum(row[1][i] for row in grid) for i in range(len(scar_types))]
+    return {
+        "scar_types": scar_types,
+        "grid": [(region, cells, sum(cells)) for region, cells in grid],
+        "type_totals": [
+            (total, scoring.ecca_grade(total), t.weight)
+            for total, t in zip(type_totals, scar_types, strict=True)
+        ],
+        "grand_total": sum(type_totals),
+    }
 
 
 def _answers(answers, topics):
