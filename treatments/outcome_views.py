@@ -32,15 +32,20 @@ def frontal_pair(patient) -> tuple[ClinicalPhoto, ClinicalPhoto] | None:
     return series[0][0], series[0][-1]
 
 
+def _session_dates_by_modality(sessions) -> list[tuple[str, list]]:
+    """Each modality's session dates; a combination session counts under each of its modalities."""
+    by_modality: dict[str, list] = {}
+    for session in sessions:
+        for modality in session.modalities():
+            by_modality.setdefault(modality.label, []).append(session.performed_on)
+    return sorted(by_modality.items())
+
+
 def summary_context(patient, *, show_photos: bool) -> dict:
     """Everything the one-page progress summary shows."""
     data = patient_outcomes(patient)
     baseline = data.snapshots[0] if data.snapshots else None
     latest = data.snapshots[-1] if len(data.snapshots) > 1 else None
-    by_modality: dict[str, list] = {}
-    for session in data.sessions:
-        for modality in session.modalities():
-            by_modality.setdefault(modality.label, []).append(session.performed_on)
     today = timezone.localdate()
     last_session = data.sessions[-1] if data.sessions else None
     context = {
@@ -54,7 +59,7 @@ def summary_context(patient, *, show_photos: bool) -> dict:
         ]
         if baseline
         else [],
-        "by_modality": sorted(by_modality.items()),
+        "by_modality": _session_dates_by_modality(data.sessions),
         "responses_labelled": [(Modality(r.modality).label, r) for r in data.responses],
         "follow_up_days": FOLLOW_UP_DAYS,
         "adverse_events": AdverseEvent.objects.filter(
