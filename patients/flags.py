@@ -8,6 +8,7 @@ after stopping before fully ablative laser or mechanical dermabrasion.
 import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypedDict
 
 from clinic.lib.dates import add_months
 
@@ -20,6 +21,21 @@ class FlagLevel(StrEnum):
     DANGER = "danger"
     WARNING = "warning"
     INFO = "info"
+
+
+class RiskFactors(TypedDict):
+    """The patient's answers that both the chart's flags and the session safety rules read
+    (Patient.risk_factors() gives them), so the two can never read different fields."""
+
+    fitzpatrick_type: int | None
+    active_acne: bool
+    on_isotretinoin: bool
+    isotretinoin_stopped_on: dt.date | None
+    pregnancy_status: str
+    on_anticoagulant: bool
+    anticoagulant_agent: str
+    keloid_history: bool
+    herpes_labialis_history: bool
 
 
 @dataclass(frozen=True)

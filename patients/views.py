@@ -84,18 +84,10 @@ def patient_flags(patient: Patient, *, has_clinical_photo_consent: bool) -> list
     """The chart's safety flags for this patient today (patients.flags, a pure rule)."""
     return safety_flags(
         today=timezone.localdate(),
-        fitzpatrick_type=patient.fitzpatrick_type,
-        active_acne=patient.active_acne,
-        on_isotretinoin=patient.on_isotretinoin,
-        isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
         allergies=patient.allergies,
         has_clinical_photo_consent=has_clinical_photo_consent,
-        pregnancy_status=patient.pregnancy_status,
         pregnancy_status_recorded_on=patient.pregnancy_status_recorded_on,
-        on_anticoagulant=patient.on_anticoagulant,
-        anticoagulant_agent=patient.anticoagulant_agent,
-        keloid_history=patient.keloid_history,
-        herpes_labialis_history=patient.herpes_labialis_history,
+        **patient.risk_factors(),
     )
 
 

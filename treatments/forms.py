@@ -321,7 +321,7 @@ class TopicalRegimenForm(forms.ModelForm):
         agent = cleaned.get("agent")
         if agent:
             self.warnings = safety.topical_warnings(
-                patient=patient_facts(self.patient, on=timezone.localdate()), agent=agent
+                patient=patient_facts(patient=self.patient, on=timezone.localdate()), agent=agent
             )
         if self.warnings and not cleaned.get("acknowledge"):
             self.add_error("acknowledge", " ".join(w.message for w in self.warnings))

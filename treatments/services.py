@@ -37,7 +37,7 @@ class HardStopped(Exception):
         self.stops = stops
 
 
-def patient_facts(patient: Patient, *, on: dt.date) -> safety.PatientFacts:
+def patient_facts(*, patient: Patient, on: dt.date) -> safety.PatientFacts:
     """What the safety rules need to know of the patient on the day of the session."""
     # Tests placed by that day, oldest first, so the rules can take the most recent; a reading
     # recorded after the session's day is not known on that day.
@@ -50,25 +50,17 @@ def patient_facts(patient: Patient, *, on: dt.date) -> safety.PatientFacts:
         ).order_by("tested_on", "pk")
     ]
     return safety.PatientFacts(
-        fitzpatrick_type=patient.fitzpatrick_type,
-        active_acne=patient.active_acne,
-        on_isotretinoin=patient.on_isotretinoin,
-        isotretinoin_stopped_on=patient.isotretinoin_stopped_on,
+        **patient.risk_factors(),
         has_clinical_photo_consent=patient.photo_consents.in_force(
             ConsentUse.CLINICAL, on=on
         ).exists(),
         date_of_birth=patient.date_of_birth,
-        pregnancy_status=patient.pregnancy_status,
-        on_anticoagulant=patient.on_anticoagulant,
-        anticoagulant_agent=patient.anticoagulant_agent,
-        keloid_history=patient.keloid_history,
-        herpes_labialis_history=patient.herpes_labialis_history,
         pmma_skin_tests=tuple(skin_tests),
     )
 
 
 def prior_procedures(
-    patient: Patient, *, exclude_session: TreatmentSession | None = None
+    *, patient: Patient, exclude_session: TreatmentSession | None = None
 ) -> list[safety.PriorProcedure]:
     """Every earlier procedure of the patient, one query per modality."""
     prior: list[safety.PriorProcedure] = []
@@ -88,13 +80,13 @@ def session_check(
 ) -> tuple[list[safety.SafetyWarning], list[safety.HardStop]]:
     """The warnings to acknowledge and the hard stops for this session as entered."""
     on = session.performed_on
-    facts = patient_facts(session.patient, on=on)
+    facts = patient_facts(patient=session.patient, on=on)
     planned = [p.planned() for p in procedures]
     warnings = safety.session_warnings(
         patient=facts,
         procedures=planned,
         performed_on=on,
-        prior=prior_procedures(session.patient, exclude_session=session),
+        prior=prior_procedures(patient=session.patient, exclude_session=session),
         photos_taken=session.photos_taken,
         antiviral_prophylaxis=session.antiviral_prophylaxis,
     )

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 
 from clinic.lib.dates import age_on
 from clinic.models import Attributed
+from patients.flags import RiskFactors
 from patients.identifiers import MRN_PATTERN, new_mrn, normalise_mrn, phone_digits
 
 if TYPE_CHECKING:
@@ -310,6 +311,20 @@ class Patient(ArchiveState, Attributed):
     @property
     def fitzpatrick(self) -> FitzpatrickType | None:
         return None if self.fitzpatrick_type is None else FitzpatrickType(self.fitzpatrick_type)
+
+    def risk_factors(self) -> RiskFactors:
+        """The answers the chart's flags and the session safety rules both read."""
+        return RiskFactors(
+            fitzpatrick_type=self.fitzpatrick_type,
+            active_acne=self.active_acne,
+            on_isotretinoin=self.on_isotretinoin,
+            isotretinoin_stopped_on=self.isotretinoin_stopped_on,
+            pregnancy_status=self.pregnancy_status,
+            on_anticoagulant=self.on_anticoagulant,
+            anticoagulant_agent=self.anticoagulant_agent,
+            keloid_history=self.keloid_history,
+            herpes_labialis_history=self.herpes_labialis_history,
+        )
 
     def age_on(self, day: dt.date) -> int:
         return age_on(self.date_of_birth, day)
