@@ -71,12 +71,12 @@ class SessionForm(forms.ModelForm):
         # The patient's visits from a week ago to today, newest first: usually today's.
         today = timezone.localdate()
         self.fields["appointment"].queryset = (
-            Appointment.objects.filter(
+            Appointment.objects.active()
+            .filter(
                 patient=patient,
                 starts_at__date__gte=today - dt.timedelta(days=7),
                 starts_at__date__lte=today,
             )
-            .exclude(status__in=["cancelled", "no_show"])
             .order_by("-starts_at")
         )
         self.fields["appointment"].label_from_instance = lambda a: (

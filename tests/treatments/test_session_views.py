@@ -361,3 +361,25 @@ def test_another_patients_appointment_cannot_be_linked(derm_client, dermatologis
     )
     assert "appointment" in response.context["form"].errors
     assert TreatmentSession.objects.count() == 0
+
+
+@pytest.mark.parametrize("status", ["cancelled", "no_show"])
+def test_a_visit_that_did_not_happen_is_not_offered_for_the_session(
+    derm_client, dermatologist, patient, status
+):
+    from tests.scheduling.factories import AppointmentFactory
+
+    start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+    kept = AppointmentFactory(
+        patient=patient, dermatologist=dermatologist, starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )  # fmt: skip
+    missed = AppointmentFactory(
+        patient=patient, dermatologist=dermatologist, starts_at=start + dt.timedelta(hours=1),
+        ends_at=start + dt.timedelta(hours=1, minutes=30), status=status,
+        cancellation_reason="Patient unwell" if status == "cancelled" else "",
+    )  # fmt: skip
+    form = derm_client.get(f"/treatments/patients/{patient.pk}/sessions/new/").context["form"]
+    offered = list(form.fields["appointment"].queryset)
+    assert kept in offered
+    assert missed not in offered
