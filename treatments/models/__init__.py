@@ -2,7 +2,7 @@
 
 Units are in field names or help text; physical ranges are enforced by the database as well as
 the forms. Every model keeps its history; nothing here is deleted from the app. One module per
-kind of record (limits, session, procedures, care, photos, letters); everything is importable
+kind of record (limits, session, procedures, care, photos, letters, scars); everything is importable
 from `treatments.models` as before.
 """
 
@@ -55,6 +55,15 @@ from treatments.models.procedures import (
     SubcisionInstrument,
     SubcisionProcedure,
 )
+from treatments.models.scars import (
+    Scar,
+    ScarDepth,
+    ScarQuerySet,
+    ScarStatus,
+    ScarStatusChange,
+    ScarTreatment,
+    ScarType,
+)
 from treatments.models.session import (
     Anaesthesia,
     SessionWarning,
@@ -93,6 +102,13 @@ __all__ = [
     "PunchProcedure",
     "PunchTechnique",
     "ReferralLetter",
+    "Scar",
+    "ScarDepth",
+    "ScarQuerySet",
+    "ScarStatus",
+    "ScarStatusChange",
+    "ScarTreatment",
+    "ScarType",
     "SessionWarning",
     "Severity",
     "SkinTest",
