@@ -2,12 +2,11 @@
 linking scars to the CROSS or punch procedure that treated them. Each is atomic and checked."""
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
 from django.utils import timezone
 
 from patients.models import Patient
@@ -21,6 +20,7 @@ from treatments.models import (
     ScarStatusChange,
     ScarTreatment,
     ScarType,
+    TreatmentSession,
 )
 from treatments.models.scars import ECCA_TYPE
 
@@ -102,17 +102,26 @@ def scar_links_set(*, procedure: Procedure, scars: Iterable[Scar]) -> int:
     ScarTreatment.objects.bulk_create(
         [ScarTreatment(scar_id=pk, **{fk: procedure}) for pk in wanted if pk not in have]
     )
-    if procedure.scars_treated != len(wanted):
+    if wanted and procedure.scars_treated != len(wanted):
         procedure.scars_treated = len(wanted)
         procedure.save(update_fields=["scars_treated"])
     return len(wanted)
 
 
-def scars_to_link(picks: Mapping[int, list[Scar]], procedures: list[Procedure]) -> None:
-    """After a session is saved: link each procedure (by its index in `procedures`) to the
-    scars picked for it."""
-    for index, scars in picks.items():
-        scar_links_set(procedure=procedures[index], scars=scars)
+def scar_picks_save(forms: Sequence, procedures: Sequence[Procedure]) -> None:
+    """After the session and its procedures are saved (same transaction): link each CROSS or
+    punch procedure to the scars picked in its form, when its form offered scars."""
+    for form, procedure in zip(forms, procedures, strict=True):
+        picked = getattr(form, "picked_scars", None)
+        if picked is not None:
+            scar_links_set(procedure=procedure, scars=picked)
+
+
+def register_scars(session: TreatmentSession) -> list[Scar]:
+    """The patient's current scars for the CROSS and punch forms to pick from (one query)."""
+    if session.patient_id is None:
+        return []
+    return list(Scar.objects.of_patient(session.patient).for_map())
 
 
 def active_of_type_in_region(patient: Patient, *, scar_type: str, region: str) -> list[Scar]:
@@ -124,19 +133,14 @@ def active_of_type_in_region(patient: Patient, *, scar_type: str, region: str) -
     )
 
 
-def assessment_prefill(patient: Patient) -> dict[str, int]:
-    """Counts of active scars per region and ECCA type, as the assessment grid's cell names
-    (patients.forms.cell_name), so an assessment can start from the register."""
-    rows = (
-        Scar.objects.of_patient(patient)
-        .filter(status=ScarStatus.ACTIVE)
-        .values("region", "scar_type")
-        .annotate(n=Count("pk"))
-    )
+def assessment_prefill(scars: Iterable[Scar]) -> dict[str, int]:
+    """Counts of the active scars per region and ECCA type, named as the assessment grid's
+    cells (patients.forms.cell_name), so an assessment can start from the register."""
     cells: dict[str, int] = {}
-    for row in rows:
-        name = f"cell_{row['region']}__{ECCA_TYPE[ScarType(row['scar_type'])]}"
-        cells[name] = cells.get(name, 0) + row["n"]
+    for scar in scars:
+        if scar.status == ScarStatus.ACTIVE and scar.archived_at is None:
+            name = f"cell_{scar.region}__{ECCA_TYPE[ScarType(scar.scar_type)]}"
+            cells[name] = cells.get(name, 0) + 1
     return cells
 
 

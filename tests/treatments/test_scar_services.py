@@ -157,7 +157,7 @@ def test_active_ice_pick_in_region_and_assessment_prefill(patient, dermatologist
     )
     found = active_of_type_in_region(patient, scar_type="ice_pick", region="left_cheek")
     assert len(found) == 2 and a in found
-    assert assessment_prefill(patient) == {
+    assert assessment_prefill(Scar.objects.of_patient(patient)) == {
         "cell_left_cheek__ice_pick": 2,
         "cell_left_cheek__boxcar": 1,
         "cell_right_cheek__ice_pick": 1,
