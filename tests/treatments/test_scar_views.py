@@ -200,3 +200,53 @@ def test_map_queries_are_flat(derm_client, patient, dermatologist, django_assert
         # 9 their status changes, 10 the user's role for the navigation bar.
         with django_assert_num_queries(10):
             assert derm_client.get(register_url(patient)).status_code == 200
+
+
+def test_outcomes_report_shows_per_scar_response(derm_client, patient, dermatologist):
+    scars = [place_scar(patient, dermatologist) for _ in range(2)]
+    for weeks in (8, 4):
+        performed_at = timezone.now() - dt.timedelta(weeks=weeks)
+        session = TreatmentSessionFactory(
+            patient=patient, clinician=dermatologist, performed_at=performed_at
+        )
+        scar_links_set(procedure=session.cross_procedures.get(), scars=scars)
+    scar_status_record(
+        scar=scars[0], status="improved", recorded_on=timezone.localdate(), by=dermatologist
+    )
+    response = derm_client.get("/treatments/reports/outcomes/")
+    rows = {(r.modality, r.sessions): r for r in response.context["scar_response"]}
+    assert (rows[("cross", "2")].scars, rows[("cross", "2")].responded) == (2, 1)
+    assert 'id="scar-response-report"' in response.content.decode()
+
+
+def test_chart_flags_non_responders_and_the_suggestion_can_be_dismissed(
+    derm_client, patient, dermatologist
+):
+    scar = place_scar(patient, dermatologist)
+    for weeks in (12, 8, 4):
+        performed_at = timezone.now() - dt.timedelta(weeks=weeks)
+        session = TreatmentSessionFactory(
+            patient=patient, clinician=dermatologist, performed_at=performed_at
+        )
+        scar_links_set(procedure=session.cross_procedures.get(), scars=[scar])
+    chart = derm_client.get(f"/patients/{patient.pk}/").content.decode()
+    assert 'data-candidate="1"' in chart
+    response = derm_client.post(
+        f"/treatments/scars/{scar.pk}/dismiss-suggestion/", {"next": "chart"}
+    )
+    assert response["Location"].endswith(f"/patients/{patient.pk}/#scars")
+    assert 'data-candidate="1"' not in derm_client.get(f"/patients/{patient.pk}/").content.decode()
+
+
+def test_start_an_assessment_from_the_register(derm_client, patient, dermatologist):
+    place_scar(patient, dermatologist, x=0.7, y=0.55)
+    place_scar(patient, dermatologist, x=0.72, y=0.5)
+    page = derm_client.get(register_url(patient))
+    url = page.context["assessment_url"]
+    assert "cell_left_cheek__ice_pick=2" in url
+    form = derm_client.get(url).context["form"]
+    assert form["cell_left_cheek__ice_pick"].value() == 2
+    # Anything else in the link is ignored.
+    bad = f"/patients/{patient.pk}/assessments/new/?cell_nose__ice_pick=-3&cell_x=4&assessor=9"
+    form = derm_client.get(bad).context["form"]
+    assert form["cell_nose__ice_pick"].value() is None
