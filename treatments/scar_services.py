@@ -28,15 +28,18 @@ SCAR_PICKING_MODELS = (CrossProcedure, PunchProcedure)
 
 
 @transaction.atomic
-def scar_place(*, scar: Scar, by: User) -> Scar:
-    """Adds a scar to the patient's register with the next number and an "active" status. The
-    patient row is locked so two placements at once cannot take the same number."""
+def scar_place(*, scar: Scar, by: User, placed_on: dt.date | None = None) -> Scar:
+    """Adds a scar to the patient's register with the next number and an "active" status (as of
+    `placed_on`, today by default). The patient row is locked so two placements at once cannot
+    take the same number."""
     patient = Patient.objects.select_for_update().get(pk=scar.patient_id)
     patient.refuse_new_records()
     scar.number = Scar.objects.next_number(patient)
     scar.place()
     scar.status = ScarStatus.ACTIVE
-    scar.status_on = timezone.localdate()
+    scar.status_on = placed_on or timezone.localdate()
+    if scar.status_on > timezone.localdate():
+        raise ValidationError("A scar cannot be placed in the future.")
     scar.created_by = by
     scar.updated_by = by
     scar.full_clean()
