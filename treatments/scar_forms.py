@@ -115,7 +115,7 @@ class ScarPickMixin:
             label="Scars treated (from the register)",
             choices=[(pk, _scar_label(s)) for pk, s in self.scar_options.items()],
             required=False,
-            widget=forms.CheckboxSelectMultiple(attrs={"class": "scar-choice"}),
+            widget=forms.CheckboxSelectMultiple,
             help_text="Tap scars on the map or tick them here; the number of scars follows.",
         )
         fields["pick_region"] = forms.ChoiceField(

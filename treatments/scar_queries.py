@@ -79,7 +79,9 @@ def patient_register(patient: Patient) -> Register:
 
 def scar_treatments(scar: Scar) -> list[ScarTreatment]:
     return list(
-        scar.treatments.select_related("cross__session", "punch__session").order_by("created_at")
+        scar.treatments.select_related(
+            "cross__session__clinician", "punch__session__clinician"
+        ).order_by("created_at")
     )
 
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from clinic.archive import ArchiveForm, archive_from_request
 from patients.access import get_patient_for_user
 from patients.audit import access_record
-from patients.history import history_entries
+from patients.history import Change, HistoryEntry, history_entries
 from treatments.access import get_scar_for_user
 from treatments.scar_forms import ScarEditForm, ScarPlaceForm, ScarStatusForm
 from treatments.scar_map import COLOUR_MODES, face_map, legend
@@ -96,18 +96,40 @@ def scar_detail(request, pk: int):
     return render(request, "treatments/scars/detail.html", _detail_context(scar, form))
 
 
+def _history(scar, statuses, treatments) -> list[HistoryEntry]:
+    """Amendments (simple-history), each status recorded and each treatment, newest first."""
+    entries = history_entries(scar, created="Placed")
+    previous = "(none)"
+    for change in sorted(statuses, key=lambda c: c.created_at):
+        label = f"{change.get_status_display()} on {change.recorded_on:%d %b %Y}"
+        entries.append(
+            HistoryEntry(
+                change.created_at,
+                change.recorded_by.username,
+                "Status recorded",
+                [Change("Status", previous, label)],
+            )
+        )
+        previous = label
+    for link in treatments:
+        kind = f"Treated: {link.procedure.MODALITY.label} on {link.performed_on:%d %b %Y}"
+        clinician = link.procedure.session.clinician.username
+        entries.append(HistoryEntry(link.created_at, clinician, kind))
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
 def _detail_context(scar, form, status_form=None) -> dict:
-    history = history_entries(scar, created="Placed", hidden=frozenset({"suggestion_dismissed_at"}))
-    history.sort(key=lambda entry: entry.at, reverse=True)
+    statuses = list(scar.status_changes.select_related("recorded_by"))
+    treatments = scar_treatments(scar)
     return {
         "scar": scar,
         "patient": scar.patient,
         "form": form,
         "status_form": status_form or ScarStatusForm(),
-        "statuses": list(scar.status_changes.select_related("recorded_by")),
-        "treatments": scar_treatments(scar),
+        "statuses": statuses,
+        "treatments": treatments,
         "subcisions": subcisions_over(scar),
-        "history": history,
+        "history": _history(scar, statuses, treatments),
         "archive_form": ArchiveForm(what="scar", example=ARCHIVE_EXAMPLE),
     }
 

@@ -6,6 +6,7 @@
 (function () {
   "use strict";
   var WIDTH = 200;
+  var SCAR_BOXES = 'input[type=checkbox][name$="-scars"]';
   var HEIGHT = 260;
 
   function svgPoint(svg, event) {
@@ -58,11 +59,11 @@
   }
 
   function initPicking(card) {
-    var boxes = card.querySelectorAll("input.scar-choice");
+    var boxes = card.querySelectorAll(SCAR_BOXES);
     var count = card.querySelector("input[name$=scars_treated]");
     var regionPick = card.querySelector("select[name$=pick_region]");
     function box(pk) {
-      return card.querySelector('input.scar-choice[value="' + pk + '"]');
+      return card.querySelector(SCAR_BOXES + '[value="' + pk + '"]');
     }
     function refresh() {
       var picked = 0;
@@ -112,7 +113,7 @@
 
   document.querySelectorAll("[data-scar-place]").forEach(initPlacing);
   document.querySelectorAll(".procedure-card").forEach(function (card) {
-    if (card.querySelector("input.scar-choice")) initPicking(card);
+    if (card.querySelector(SCAR_BOXES)) initPicking(card);
   });
   // Procedure cards added later by session_form.js.
   var procedures = document.getElementById("procedures");
@@ -121,7 +122,7 @@
       changes.forEach(function (change) {
         change.addedNodes.forEach(function (node) {
           if (node.nodeType === 1 && node.classList.contains("procedure-card") &&
-              node.querySelector("input.scar-choice")) {
+              node.querySelector(SCAR_BOXES)) {
             initPicking(node);
           }
         });
