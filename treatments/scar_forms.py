@@ -55,6 +55,8 @@ class ScarPlaceForm(ScarForm):
         self.instance.patient = patient
         self.fields["x"].required = self.fields["y"].required = False
         self.fields["scar_type"].initial = ScarType.ICE_PICK
+        self.fields["width_mm"].help_text = "Ice pick < 2, boxcar 1.5-4, rolling > 4 mm."
+        self.fields["x"].help_text = self.fields["y"].help_text = "0 to 1"
 
     def clean(self):
         cleaned = super().clean()

@@ -43,6 +43,7 @@ def scar_place(*, scar: Scar, by: User, placed_on: dt.date | None = None) -> Sca
     scar.created_by = by
     scar.updated_by = by
     scar.full_clean()
+    scar._history_user = by  # type: ignore[attr-defined]  # also outside a request (seeds)
     scar.save()
     ScarStatusChange.objects.create(
         scar=scar, status=scar.status, recorded_on=scar.status_on, recorded_by=by, note="Placed"

@@ -27,6 +27,13 @@
     var onTap = document.getElementById("place-on-tap");
     var wrapper = form.querySelector("[data-place-on-tap-wrapper]");
     if (wrapper) wrapper.classList.remove("d-none");
+    // While each tap places a scar, marks do not take taps: a finger's tap near a mark would
+    // otherwise be snapped onto it by the browser and open that scar instead.
+    function mode() {
+      container.classList.toggle("placing-on-tap", !!(onTap && onTap.checked));
+    }
+    if (onTap) onTap.addEventListener("change", mode);
+    mode();
     container.querySelectorAll("svg[data-face-view]").forEach(function (svg) {
       svg.classList.add("placing");
       svg.addEventListener("click", function (event) {
@@ -41,7 +48,7 @@
         if (!pending) {
           pending = document.createElementNS("http://www.w3.org/2000/svg", "circle");
           pending.setAttribute("class", "pending-mark");
-          pending.setAttribute("r", "7");
+          pending.setAttribute("r", "5.5");
           pending.setAttribute("fill", "none");
           pending.setAttribute("stroke", "#0d6efd");
           pending.setAttribute("stroke-width", "2");
