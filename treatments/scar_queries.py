@@ -120,3 +120,21 @@ def clinic_response(modalities=PICKING_MODALITIES):
     return response_by_modality(
         ((status, [("cross", c), ("punch", p)]) for status, c, p in rows), modalities
     )
+
+
+def attach_linked_scars(procedures: list) -> list:
+    """Sets `linked_scars` on each CROSS and punch procedure of a session, in one query."""
+    picking = [p for p in procedures if p.MODALITY.value in PICKING_MODALITIES]
+    if not picking:
+        return procedures
+    by_key: dict[tuple[str, int], list[Scar]] = defaultdict(list)
+    links = ScarTreatment.objects.filter(
+        Q(cross__in=[p for p in picking if p.MODALITY.value == "cross"])
+        | Q(punch__in=[p for p in picking if p.MODALITY.value == "punch"])
+    ).select_related("scar")
+    for link in links.order_by("scar__number"):
+        key = ("cross", link.cross_id) if link.cross_id else ("punch", link.punch_id)
+        by_key[key].append(link.scar)
+    for procedure in picking:
+        procedure.linked_scars = by_key[(procedure.MODALITY.value, procedure.pk)]
+    return procedures

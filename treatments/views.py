@@ -21,6 +21,7 @@ from treatments.forms import (
 )
 from treatments.modalities import Modality
 from treatments.models import TreatmentSession
+from treatments.scar_queries import attach_linked_scars
 from treatments.scar_services import register_scars, scar_picks_save
 from treatments.services import (
     HardStopped,
@@ -122,7 +123,7 @@ def session_detail(request, pk: int):
     context = {
         "session": session,
         "patient": session.patient,
-        "procedures": session.procedures(),
+        "procedures": attach_linked_scars(session.procedures()),
         "warnings": session.acknowledged_warnings.select_related("acknowledged_by"),
         "history": history,
         "archive_form": ArchiveForm(what="session", example="logged for the wrong patient"),

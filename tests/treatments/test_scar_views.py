@@ -143,6 +143,40 @@ def test_cross_session_picks_scars_and_the_count_follows(derm_client, patient, d
     procedure = CrossProcedure.objects.get()
     assert procedure.scars_treated == 2
     assert sorted(ScarTreatment.objects.values_list("scar__number", flat=True)) == [1, 3]
+    detail = derm_client.get(response["Location"]).content.decode()
+    assert "Scars from the register:" in detail
+    assert f'href="/treatments/scars/{scars[2].pk}/">3</a>' in detail
+
+
+def test_punch_session_picks_scars(derm_client, patient, dermatologist):
+    scar = place_scar(patient, dermatologist)
+    punch = {
+        "technique": "elevation",
+        "punch_diameter_mm": "2",
+        "closure": "adhesive_strips",
+        "scars": [str(scar.pk)],
+    }
+    response = derm_client.post(
+        f"/treatments/patients/{patient.pk}/sessions/new/",
+        session_data(dermatologist, punch=[punch]),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    link = ScarTreatment.objects.get()
+    assert link.punch.scars_treated == 1 and link.cross is None
+
+
+def test_picking_a_scar_of_another_patient_is_refused(derm_client, patient, dermatologist):
+    from tests.factories import PatientFactory
+
+    place_scar(patient, dermatologist)
+    other = place_scar(PatientFactory(), dermatologist)
+    row = CROSS | {"scars": [str(other.pk)]}
+    response = derm_client.post(
+        f"/treatments/patients/{patient.pk}/sessions/new/", session_data(dermatologist, cross=[row])
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not ScarTreatment.objects.exists()
 
 
 def test_cross_picks_all_active_ice_pick_scars_in_a_region(derm_client, patient, dermatologist):
