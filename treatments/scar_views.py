@@ -87,6 +87,8 @@ def scar_detail(request, pk: int):
     if request.method == "POST":
         if not request.user.has_perm("treatments.change_scar"):
             raise PermissionDenied
+        if _refused_archived(request, scar):
+            return redirect("treatments:scar_detail", pk=scar.pk)
         if form.is_valid():
             scar_update(scar=form.save(commit=False), by=request.user)
             messages.success(request, "Scar amended; the earlier values are kept in its history.")
@@ -134,10 +136,20 @@ def _detail_context(scar, form, status_form=None) -> dict:
     }
 
 
+def _refused_archived(request, scar) -> bool:
+    """An archived scar, or a scar of an archived patient, is read-only."""
+    scar.patient.refuse_new_records()
+    if scar.is_archived:
+        messages.error(request, "This scar is archived: its record can be read, not changed.")
+    return scar.is_archived
+
+
 @require_POST
 @permission_required("treatments.change_scar", raise_exception=True)
 def scar_status(request, pk: int):
     scar = get_scar_for_user(request.user, pk, perm="treatments.change_scar")
+    if _refused_archived(request, scar):
+        return redirect("treatments:scar_detail", pk=scar.pk)
     form = ScarStatusForm(request.POST)
     if form.is_valid():
         scar_status_record(scar=scar, by=request.user, **form.cleaned_data)

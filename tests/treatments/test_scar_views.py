@@ -121,6 +121,26 @@ def test_archive_needs_a_reason_and_keeps_the_number(derm_client, patient, derma
     assert scar.is_archived and scar.archive_reason == "placed by mistake"
     assert 'data-number="1"' not in derm_client.get(register_url(patient)).content.decode()
     assert place_scar(patient, dermatologist).number == 2
+    today = timezone.localdate().isoformat()
+    derm_client.post(
+        f"/treatments/scars/{scar.pk}/status/", {"status": "resolved", "recorded_on": today}
+    )
+    scar.refresh_from_db()
+    assert scar.status == "active"
+
+
+def test_archived_patient_scars_are_read_only(derm_client, patient, dermatologist, scar):
+    patient.archive(reason="duplicate record", by=dermatologist)
+    today = timezone.localdate().isoformat()
+    response = derm_client.post(
+        f"/treatments/scars/{scar.pk}/status/", {"status": "resolved", "recorded_on": today}
+    )
+    assert response.status_code in (302, 200)
+    scar.refresh_from_db()
+    assert scar.status == "active"
+    response = derm_client.post(register_url(patient), {"view": "frontal", "x": "0.5", "y": "0.5"})
+    assert response.status_code in (302, 200)
+    assert Scar.objects.count() == 1
 
 
 def test_amend_moves_the_scar_and_its_region(derm_client, scar):
