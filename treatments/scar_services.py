@@ -112,7 +112,7 @@ def scar_links_set(*, procedure: Procedure, scars: Iterable[Scar]) -> int:
     return len(wanted)
 
 
-def scar_picks_save(forms: Sequence, procedures: Sequence[Procedure]) -> None:
+def scar_picks_save(forms: Sequence[object], procedures: Sequence[Procedure]) -> None:
     """After the session and its procedures are saved (same transaction): link each CROSS or
     punch procedure to the scars picked in its form, when its form offered scars."""
     for form, procedure in zip(forms, procedures, strict=True):
