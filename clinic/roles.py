@@ -44,6 +44,9 @@ _CLINICAL_MODELS = [
     "treatments.skintest",
     "treatments.clinicalphoto",
     "treatments.referralletter",
+    "treatments.scar",
+    "treatments.scarstatuschange",
+    "treatments.scartreatment",
 ]
 _CLINICAL = {
     perm for model in _CLINICAL_MODELS for perm in _crud(model, "view", "add", "change")

@@ -10,9 +10,9 @@ from clinic.archive import ArchiveForm, archive_from_request
 from patients import scoring
 from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.audit import access_record
-from patients.forms import ScarAssessmentForm
+from patients.forms import ScarAssessmentForm, cell_name
 from patients.history import assessment_change_log
-from patients.models import DLQI_FIELDS, FacialRegion, ScarAssessment
+from patients.models import DLQI_FIELDS, MAX_COUNT_PER_CELL, FacialRegion, ScarAssessment
 from patients.services import (
     AssessmentWarningsNotAcknowledged,
     assessment_amend,
@@ -27,7 +27,9 @@ def assessment_create(request, pk: int):
     patient = get_patient_for_user(
         request.user, pk, perm="patients.add_scarassessment", adding=True
     )
-    form = ScarAssessmentForm(request.POST or None, patient=patient, user=request.user)
+    form = ScarAssessmentForm(
+        request.POST or None, patient=patient, user=request.user, initial=_grid_prefill(request)
+    )
     warnings = []
     if form.is_valid():
         try:
@@ -80,6 +82,21 @@ def assessment_update(request, pk: int):
     return _form_page(
         request, form, assessment.patient, title="Amend scar assessment", warnings=warnings
     )
+
+
+def _grid_prefill(request) -> dict[str, int]:
+    """Grid counts carried in the link (e.g. "start an assessment from the scar register"); the
+    clinician edits them before saving. Only grid cells with whole numbers are taken."""
+    cells = {
+        cell_name(region.value, scar_type.value)
+        for region in FacialRegion
+        for scar_type in scoring.EccaScarType
+    }
+    return {
+        name: int(value)
+        for name, value in request.GET.items()
+        if name in cells and value.isdigit() and int(value) <= MAX_COUNT_PER_CELL
+    }
 
 
 def _saved_message(assessment) -> str:

@@ -33,6 +33,7 @@ from tests.treatments.factories import (
     TopicalRegimenFactory,
     TreatmentSessionFactory,
 )
+from tests.treatments.scar_factories import place_scar
 from treatments.models import ReferralLetter
 
 ROLES = ("anonymous", "front_desk", "dermatologist", "clinic_admin")
@@ -270,6 +271,14 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "treatments:outcomes_report": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:outcomes_report_csv": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:progress_summary": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:scar_archive": {"get": (L, 405, 405, 405), "post": (L, 403, 302, 302)},
+    "treatments:scar_detail": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:scar_dismiss_suggestion": {
+        "get": (L, 405, 405, 405),
+        "post": (L, 403, 302, 302),
+    },
+    "treatments:scar_register": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:scar_status": {"get": (L, 405, 405, 405), "post": (L, 403, 200, 200)},
     "treatments:session_archive": {"get": (L, 405, 405, 405), "post": (L, 403, 302, 302)},
     "treatments:session_create": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:session_detail": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
@@ -319,6 +328,7 @@ def world(dermatologist, front_desk, clinic_admin):
             created_by=dermatologist,
         ),
         "photo": ClinicalPhotoFactory(patient=patient),
+        "scar": place_scar(patient, dermatologist),
         "topical": TopicalRegimenFactory(patient=patient),
         "skin_test": SkinTestFactory(patient=patient, read_on=None, result=""),
         "appointment": AppointmentFactory(
@@ -356,6 +366,8 @@ BY_PREFIX = [
     ("treatments:letter_create", "patient"),
     ("treatments:fhir_export", "patient"),
     ("treatments:letter_", "letter"),
+    ("treatments:scar_register", "patient"),
+    ("treatments:scar_", "scar"),
     ("treatments:session_", "session"),
     ("treatments:adverse_event_", "session"),
     ("treatments:topical_", "topical"),

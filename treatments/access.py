@@ -3,7 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
-from treatments.models import ClinicalPhoto, SkinTest, TopicalRegimen, TreatmentSession
+from treatments.models import ClinicalPhoto, Scar, SkinTest, TopicalRegimen, TreatmentSession
 
 
 def get_session_for_user(
@@ -36,4 +36,12 @@ def get_photo_for_user(user, pk: int, perm: str = "treatments.view_clinicalphoto
         raise PermissionDenied
     return get_object_or_404(
         ClinicalPhoto.objects.select_related("patient", "session", "assessment"), pk=pk
+    )
+
+
+def get_scar_for_user(user, pk: int, perm: str = "treatments.view_scar") -> Scar:
+    if not user.has_perm(perm):
+        raise PermissionDenied
+    return get_object_or_404(
+        Scar.objects.select_related("patient", "created_by", "updated_by", "archived_by"), pk=pk
     )

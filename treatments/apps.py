@@ -8,8 +8,14 @@ class TreatmentsConfig(AppConfig):
     def ready(self) -> None:
         from patients.audit import audit_urls
         from patients.models import Patient
-        from treatments import panels  # noqa: F401 - registers chart sections
-        from treatments.models import ClinicalPhoto, SkinTest, TopicalRegimen, TreatmentSession
+        from treatments import panels, scar_panels  # noqa: F401 - register chart sections
+        from treatments.models import (
+            ClinicalPhoto,
+            Scar,
+            SkinTest,
+            TopicalRegimen,
+            TreatmentSession,
+        )
 
         audit_urls(
             Patient,
@@ -24,6 +30,7 @@ class TreatmentsConfig(AppConfig):
                     "progress_summary",
                     "fhir_export",
                     "letter_create",
+                    "scar_register",
                 )
             ),
         )
@@ -33,6 +40,13 @@ class TreatmentsConfig(AppConfig):
             "treatments:session_update",
             "treatments:session_archive",
             "treatments:adverse_event_create",
+        )
+        audit_urls(
+            Scar,
+            "treatments:scar_detail",
+            "treatments:scar_status",
+            "treatments:scar_archive",
+            "treatments:scar_dismiss_suggestion",
         )
         audit_urls(TopicalRegimen, "treatments:topical_stop")
         audit_urls(SkinTest, "treatments:skin_test_read")

@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Sequence
 
 from crispy_forms.helper import FormHelper
 from django import forms
@@ -26,6 +27,7 @@ from treatments.models import (
     TopicalRegimen,
     TreatmentSession,
 )
+from treatments.scar_forms import ScarPickMixin
 from treatments.services import patient_facts
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -160,7 +162,7 @@ BASE_FIELDS = ["regions", "scars_treated", "immediate_endpoint", "notes"]
 NOTES = forms.Textarea(attrs={"rows": 2})
 
 
-class CrossForm(ProcedureForm):
+class CrossForm(ScarPickMixin, ProcedureForm):
     class Meta:
         model = CrossProcedure
         fields = ["tca_concentration_percent", "applicator", "frost_reached", *BASE_FIELDS]
@@ -186,7 +188,7 @@ class LaserForm(ProcedureForm):
         widgets = {"notes": NOTES}
 
 
-class PunchForm(ProcedureForm):
+class PunchForm(ScarPickMixin, ProcedureForm):
     class Meta:
         model = PunchProcedure
         fields = [
@@ -256,9 +258,12 @@ FORM_BY_MODALITY = {
 MAX_PROCEDURES_PER_MODALITY = 10
 
 
-def procedure_formsets(data=None, *, session: TreatmentSession, add: list[str] = ()):
+def procedure_formsets(
+    data=None, *, session: TreatmentSession, add: list[str] = (), scars: Sequence = ()
+):
     """One formset per modality (prefix = modality). Procedures are never deleted from the app,
-    so existing ones are only edited; `add` opens empty forms for the modalities named."""
+    so existing ones are only edited; `add` opens empty forms for the modalities named. CROSS
+    and punch forms offer the patient's `scars` (read once) to pick from."""
     formsets = []
     for modality, form_class in FORM_BY_MODALITY.items():
         factory = inlineformset_factory(
@@ -272,7 +277,8 @@ def procedure_formsets(data=None, *, session: TreatmentSession, add: list[str] =
             absolute_max=MAX_PROCEDURES_PER_MODALITY,
             validate_max=True,
         )
-        formset = factory(data, instance=session, prefix=modality.value)
+        kwargs = {"scars": scars} if issubclass(form_class, ScarPickMixin) else {}
+        formset = factory(data, instance=session, prefix=modality.value, form_kwargs=kwargs)
         formset.modality = modality
         formsets.append(formset)
     return formsets

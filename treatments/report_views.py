@@ -22,6 +22,7 @@ from treatments.report import (
     group_label,
     outcomes_report,
 )
+from treatments.scar_queries import clinic_response
 from treatments.timeline import change_bars
 
 REPORT_PERMISSION = "treatments.view_treatmentsession"
@@ -83,6 +84,7 @@ def outcomes_report_view(request):
         "window_days": FOLLOW_UP_WINDOW_DAYS,
         "lookback_days": BASELINE_LOOKBACK_DAYS,
         "elapsed_ms": elapsed_ms,
+        "scar_response": clinic_response(),
     }
     return render(request, "treatments/outcomes_report.html", context)
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from treatments import outcome_views, photo_views, report_views, views
+from treatments import outcome_views, photo_views, report_views, scar_views, views
 
 app_name = "treatments"
 
@@ -47,4 +47,13 @@ urlpatterns = [
     ),
     path("reports/filler-lots/", report_views.filler_lots, name="filler_lots"),
     path("photos/<int:pk>/archive/", photo_views.photo_archive_view, name="photo_archive"),
+    path("patients/<int:pk>/scars/", scar_views.scar_register, name="scar_register"),
+    path("scars/<int:pk>/", scar_views.scar_detail, name="scar_detail"),
+    path("scars/<int:pk>/status/", scar_views.scar_status, name="scar_status"),
+    path("scars/<int:pk>/archive/", scar_views.scar_archive, name="scar_archive"),
+    path(
+        "scars/<int:pk>/dismiss-suggestion/",
+        scar_views.scar_dismiss_suggestion,
+        name="scar_dismiss_suggestion",
+    ),
 ]

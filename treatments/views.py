@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -20,6 +21,8 @@ from treatments.forms import (
 )
 from treatments.modalities import Modality
 from treatments.models import TreatmentSession
+from treatments.scar_queries import attach_linked_scars
+from treatments.scar_services import register_scars, scar_picks_save
 from treatments.services import (
     HardStopped,
     WarningsNotAcknowledged,
@@ -52,7 +55,9 @@ def _session_page(request, session: TreatmentSession, *, title: str, service):
     stops show on their procedure, warnings must be ticked, and only then is anything saved."""
     data = request.POST or None
     form = SessionForm(data, instance=session, patient=session.patient, user=request.user)
-    formsets = procedure_formsets(data, session=session, add=request.GET.getlist("add"))
+    formsets = procedure_formsets(
+        data, session=session, add=request.GET.getlist("add"), scars=register_scars(session)
+    )
     warnings = []
     if data is not None and form.is_valid() and all(fs.is_valid() for fs in formsets):
         saved, warnings = _save_session(request, form, formsets, service)
@@ -81,13 +86,15 @@ def _save_session(request, form, formsets, service) -> tuple[TreatmentSession | 
     changed = [p for p, f in zip(procedures, filled, strict=True) if f.has_changed()]
     kwargs = {"changed": changed} if service is session_amend else {}
     try:
-        saved = service(
-            session=form.save(commit=False),
-            procedures=procedures,
-            acknowledged=request.POST.getlist("acknowledge"),
-            by=request.user,
-            **kwargs,
-        )
+        with transaction.atomic():
+            saved = service(
+                session=form.save(commit=False),
+                procedures=procedures,
+                acknowledged=request.POST.getlist("acknowledge"),
+                by=request.user,
+                **kwargs,
+            )
+            scar_picks_save(filled, procedures)
     except WarningsNotAcknowledged as exc:
         return None, exc.warnings
     except HardStopped as exc:
@@ -116,7 +123,7 @@ def session_detail(request, pk: int):
     context = {
         "session": session,
         "patient": session.patient,
-        "procedures": session.procedures(),
+        "procedures": attach_linked_scars(session.procedures()),
         "warnings": session.acknowledged_warnings.select_related("acknowledged_by"),
         "history": history,
         "archive_form": ArchiveForm(what="session", example="logged for the wrong patient"),

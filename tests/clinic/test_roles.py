@@ -39,6 +39,9 @@ CLINICAL_RECORDS = {
         "treatments.skintest",
         "treatments.clinicalphoto",
         "treatments.referralletter",
+        "treatments.scar",
+        "treatments.scarstatuschange",
+        "treatments.scartreatment",
     ]
     for action in ("view", "add", "change")
 } | {"treatments.view_sessionwarning", "treatments.export_clinicalphoto"}

@@ -16,7 +16,8 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 #  9. appointments     10-13. treatment section (no sessions)     14. photos
 # 15. role badge
 # 16-19. progress timeline: scores with ice pick counts, sessions (none), photo days, letters
-CHART_QUERIES = 19
+# 20. scar register section (no scars)
+CHART_QUERIES = 20
 
 
 @pytest.mark.parametrize("assessments", [1, 40])

@@ -18,7 +18,7 @@ LIST_QUERIES = 7
 # 6. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
 # 7. patients_patient: the page's rows (at most 25)
 
-CHART_QUERIES_CLINICIAN = 19
+CHART_QUERIES_CLINICIAN = 20
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. auth_permission via auth_user_user_permissions: the user's own permissions
@@ -38,6 +38,8 @@ CHART_QUERIES_CLINICIAN = 19
 # 17. treatments_treatmentsession: the progress timeline's sessions (none, so no prefetches)
 # 18. treatments_clinicalphoto: the progress timeline's photo days
 # 19. treatments_referralletter: the patient's letters to the referrer
+# 20. treatments_scar: the scar register section (no scars, so neither their treatments nor
+#     their statuses are read)
 
 CHART_QUERIES_FRONT_DESK = 10
 # 1-7, 9 and 15 above (front desk sees neither scores nor treatments), plus

@@ -21,6 +21,7 @@ from django.apps import apps
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
+from tests.factories import PatientFactory, UserFactory
 from tests.treatments.factories import (
     AdverseEventFactory,
     ClinicalPhotoFactory,
@@ -30,6 +31,7 @@ from tests.treatments.factories import (
     cross,
     subcision,
 )
+from tests.treatments.scar_factories import place_scar
 from treatments.models import (
     AdverseEvent,
     ClinicalPhoto,
@@ -48,11 +50,15 @@ from treatments.models import (
     PeelProcedure,
     PunchProcedure,
     PunchTechnique,
+    Scar,
+    ScarStatusChange,
+    ScarTreatment,
     SkinTest,
     SubcisionProcedure,
     TopicalRegimen,
     TreatmentSession,
 )
+from treatments.scar_services import scar_links_set
 
 DAY = dt.timedelta(days=1)
 
@@ -125,11 +131,31 @@ PROCEDURE_BUILDERS: dict[type[models.Model], Callable[[], models.Model]] = {
 }
 
 
+def _scar() -> Scar:
+    return place_scar(PatientFactory(), UserFactory(), x=0.3, y=0.5)
+
+
+def _scar_link() -> ScarTreatment:
+    scar = _scar()
+    session = TreatmentSessionFactory(patient=scar.patient, procedures=[cross()])
+    scar_links_set(procedure=session.cross_procedures.get(), scars=[scar])
+    return scar.treatments.get()
+
+
+SCAR_ROWS: dict[type[models.Model], Callable[[], models.Model]] = {
+    Scar: _scar,
+    ScarStatusChange: lambda: _scar().status_changes.get(),
+    ScarTreatment: _scar_link,
+}
+
+
 def saved_row(model: type[models.Model]) -> models.Model:
     """A valid row of `model`, saved the way the app saves it."""
     if model in PROCEDURE_BUILDERS:
         session = TreatmentSessionFactory(procedures=[PROCEDURE_BUILDERS[model]()])
         return model.objects.get(session=session)
+    if model in SCAR_ROWS:
+        return SCAR_ROWS[model]()
     return {
         TreatmentSession: TreatmentSessionFactory,
         AdverseEvent: AdverseEventFactory,
@@ -302,7 +328,36 @@ REFUSED_BY_DATABASE = [
     ),
 ]
 
+REFUSED_BY_DATABASE += [
+    DbCase(Scar, "scar_number_from_1", "number", 0),
+    DbCase(Scar, "scar_position_within_view", "x", 1.01),
+    DbCase(Scar, "scar_position_within_view", "y", -0.01),
+    DbCase(Scar, "scar_width_above_0_to_30_mm", "width_mm", D("0")),
+    DbCase(Scar, "scar_width_above_0_to_30_mm", "width_mm", D("30.1")),
+    DbCase(Scar, "scar_view_valid", "view", "top"),
+    DbCase(Scar, "scar_status_valid", "status", "gone"),
+    DbCase(ScarStatusChange, "scarstatus_status_valid", "status", "gone"),
+    DbCase(ScarTreatment, "scartreatment_one_procedure", "cross_id", None, label="neither"),
+]
+
 ACCEPTED_BY_DATABASE = [
+    DbCase(Scar, "scar_number_from_1", "number", 1),
+    DbCase(Scar, "scar_position_within_view", "x", 0.0),
+    DbCase(Scar, "scar_position_within_view", "x", 1.0),
+    DbCase(Scar, "scar_position_within_view", "y", 1.0),
+    DbCase(Scar, "scar_width_above_0_to_30_mm", "width_mm", D("0.1")),
+    DbCase(Scar, "scar_width_above_0_to_30_mm", "width_mm", D("30")),
+    DbCase(Scar, "scar_width_above_0_to_30_mm", "width_mm", None),
+    DbCase(Scar, "scar_view_valid", "view", "left"),
+    DbCase(Scar, "scar_status_valid", "status", "resolved"),
+    DbCase(ScarStatusChange, "scarstatus_status_valid", "status", "improved"),
+    DbCase(
+        ScarTreatment,
+        "scartreatment_one_procedure",
+        "cross_id",
+        lambda row: row.cross_id,
+        label="cross only",
+    ),
     DbCase(ClinicalPhoto, "photo_has_dimensions", "width", 1),
     DbCase(ClinicalPhoto, "photo_close_up_has_region", "close_up_region", "nose"),
     DbCase(TreatmentSession, "session_consent_confirmed", "consent_confirmed", True),
@@ -444,6 +499,6 @@ def test_every_check_constraint_is_tested_on_both_sides():
         for constraint in model._meta.constraints
         if isinstance(constraint, models.CheckConstraint)
     }
-    assert len(declared) == 29
+    assert len(declared) == 36
     assert {c.constraint for c in REFUSED_BY_DATABASE} == declared
     assert {c.constraint for c in ACCEPTED_BY_DATABASE} == declared

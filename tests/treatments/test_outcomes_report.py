@@ -140,8 +140,8 @@ def test_pseudonym_is_stable_and_keyed(settings):
 
 
 # Session, user, two permission lookups, role badge; dermatologists for the filter; session ids
-# per procedure table (6); adverse events; sessions; assessments.
-REPORT_QUERIES = 15
+# per procedure table (6); adverse events; sessions; assessments; the per-scar response table.
+REPORT_QUERIES = 16
 
 
 def test_report_query_count_is_flat(derm_client, dermatologist, django_assert_max_num_queries):

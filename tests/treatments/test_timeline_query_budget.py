@@ -47,7 +47,8 @@ MIXES = [
 # The progress timeline (outcomes panel) adds, whatever the number of sessions:
 # 11   sessions with their clinicians (oldest first)   12-17 one query per modality (6)
 # 18   referral letters
-TREATMENT_QUERIES = 18
+# The scar register section adds 19: the scars (none here, so nothing more).
+TREATMENT_QUERIES = 19
 
 
 def chart_queries(client, patient) -> list[str]:

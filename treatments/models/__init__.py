@@ -3,7 +3,7 @@
 Units are in field names or help text; physical ranges are enforced by the database as well as
 the forms. Every model keeps its history; nothing here is deleted from the app. One module per
 kind of record (limits, session, the procedure base and procedures, fillers, peels, care,
-photos, letters); everything is importable
+photos, letters, scars); everything is importable
 from `treatments.models` as before.
 """
 
@@ -62,6 +62,15 @@ from treatments.models.procedures import (
     SubcisionInstrument,
     SubcisionProcedure,
 )
+from treatments.models.scars import (
+    Scar,
+    ScarDepth,
+    ScarQuerySet,
+    ScarStatus,
+    ScarStatusChange,
+    ScarTreatment,
+    ScarType,
+)
 from treatments.models.session import (
     Anaesthesia,
     SessionWarning,
@@ -100,6 +109,13 @@ __all__ = [
     "PunchProcedure",
     "PunchTechnique",
     "ReferralLetter",
+    "Scar",
+    "ScarDepth",
+    "ScarQuerySet",
+    "ScarStatus",
+    "ScarStatusChange",
+    "ScarTreatment",
+    "ScarType",
     "SessionWarning",
     "Severity",
     "SkinTest",

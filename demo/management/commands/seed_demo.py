@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from demo import clinic as demo
+from demo.scars import seed_scars
 from demo.scheduling import seed_appointments
 from demo.treatments import seed_photos, seed_treatments
 
@@ -15,6 +16,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Scar assessments: {demo.seed_assessments()} created.")
         self.stdout.write(f"Treatment sessions: {seed_treatments()} created.")
         self.stdout.write(f"Photos: {seed_photos()} created.")
+        self.stdout.write(f"Scars in the register: {seed_scars()} created.")
         self.stdout.write(f"Appointments: {seed_appointments()} created.")
         self.stdout.write(self.style.SUCCESS("Demo sign-ins: " + ", ".join(usernames)))
         if password:
