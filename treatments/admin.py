@@ -11,6 +11,9 @@ from treatments.models import (
     PROCEDURE_MODELS,
     AdverseEvent,
     ClinicalPhoto,
+    Scar,
+    ScarStatusChange,
+    ScarTreatment,
     SessionWarning,
     SkinTest,
     TopicalRegimen,
@@ -163,3 +166,49 @@ class ClinicalPhotoAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False  # uploads go through the app, where files are checked and cleaned
+
+
+class ScarStatusChangeInline(admin.TabularInline):
+    """Statuses are recorded on the scar's page in the app, where the chart's response follows."""
+
+    model = ScarStatusChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["recorded_on", "status", "note", "recorded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ScarTreatmentInline(admin.TabularInline):
+    """Which CROSS or punch procedure treated the scar; linked from the session form."""
+
+    model = ScarTreatment
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["cross", "punch", "created_at"]
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Scar)
+class ScarAdmin(ClinicalRecordAdmin, HistoryAdmin):
+    """The scar register: placed and treated in the app on the face map; here to read, amend
+    the notes and archive."""
+
+    list_display = [
+        "patient",
+        "number",
+        "scar_type",
+        "region",
+        "status",
+        "status_on",
+        "archived_at",
+    ]
+    list_filter = ["scar_type", "status", "region", "view"]
+    search_fields = ["patient__mrn", "patient__last_name"]
+    list_select_related = ["patient"]
+    raw_id_fields = ["patient"]
+    readonly_fields = ["number", "view", "x", "y", "region", "status", "status_on", "created_by"]
+    inlines = [ScarStatusChangeInline, ScarTreatmentInline]

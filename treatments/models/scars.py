@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Count, Max, Q
 from simple_history.models import HistoricalRecords
 
-from clinic.models import Archivable, ArchivableQuerySet
+from clinic.models import Archivable, ArchivableQuerySet, Attributed
 from patients.models import FacialRegion, Patient
 from treatments import facemap
 from treatments.models.procedures import CrossProcedure, PunchProcedure
@@ -64,7 +64,7 @@ class ScarQuerySet(ArchivableQuerySet):
         return (top or 0) + 1
 
 
-class Scar(Archivable):
+class Scar(Archivable, Attributed):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="scars")
     number = models.PositiveSmallIntegerField(editable=False)
     scar_type = models.CharField("Type", max_length=20, choices=ScarType.choices)
@@ -88,13 +88,8 @@ class Scar(Archivable):
     status_on = models.DateField("Status recorded on", editable=False)
     # "Candidate for punch excision or elevation" was shown and the dermatologist dismissed it.
     suggestion_dismissed_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     history = HistoricalRecords()
