@@ -1,23 +1,32 @@
 """Storing and reading clinical photos. Files go through the storage API only, under names the
 server makes up; the upload's own name and metadata are never kept."""
 
+from __future__ import annotations
+
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.forms.formsets import BaseFormSet
 from django.utils import timezone
 
 from patients.models import ConsentUse, Patient, ScarAssessment
 from treatments import imaging
-from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, photo_storage
+from treatments.models import (
+    PROCEDURE_MODELS,
+    ClinicalPhoto,
+    TreatmentSession,
+    photo_storage,
+)
 
 
 class PhotoConsentMissing(Exception):
@@ -42,10 +51,10 @@ def photo_store(
     lighting: str,
     taken_on: dt.date | None = None,
     close_up_region: str = "",
-    session=None,
-    assessment=None,
+    session: TreatmentSession | None = None,
+    assessment: ScarAssessment | None = None,
     notes: str = "",
-    by,
+    by: User,
 ) -> ClinicalPhoto:
     """Validates, cleans and stores one photo with its display size and thumbnail.
 
@@ -102,7 +111,8 @@ def photo_store(
     except Exception:
         # The row was never committed, so these files belong to nothing: remove them rather
         # than leave orphans holding a patient's face.
-        storage = photo_storage()
+        # photo_storage (treatments/models/photos.py) has no return annotation yet.
+        storage = photo_storage()  # type: ignore[no-untyped-call]
         for name in written:
             storage.delete(name)
         raise
@@ -165,7 +175,9 @@ def photos_store(
     return outcomes
 
 
-def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
+def photo_series(
+    photos: Iterable[ClinicalPhoto],
+) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
     """Photos grouped into comparable series (same view, region and lighting), oldest first."""
     series: dict[tuple[str, str, str], list[ClinicalPhoto]] = defaultdict(list)
     for photo in sorted(photos, key=lambda p: (p.taken_on, p.pk)):
@@ -173,7 +185,9 @@ def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
     return dict(series)
 
 
-def photo_rows_store(*, patient: Patient, rows, visit: Mapping[str, Any], by: Any) -> list:
+def photo_rows_store(
+    *, patient: Patient, rows: BaseFormSet[Any], visit: Mapping[str, Any], by: Any
+) -> list[ClinicalPhoto]:
     """Stores the valid rows of the upload formset; each refused row gets its reason as an error
     on its file field. Returns the stored photos."""
     uploads = [_upload_of(row.cleaned_data) for row in rows]
