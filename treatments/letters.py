@@ -1,7 +1,9 @@
 """The referral letter's first draft, written from the same data as the progress summary."""
 
+from django.contrib.auth.models import User
 from django.utils import timezone
 
+from patients.models import Patient
 from treatments.models import AdverseEvent
 from treatments.outcomes import SCORES, ScoreChange
 from treatments.patient_outcomes import patient_outcomes
@@ -16,7 +18,7 @@ def _change_line(change: ScoreChange) -> str | None:
     return f"- {change.label}: {change.before} to {change.after} ({change.delta:+d}{percent})"
 
 
-def letter_draft(patient, *, author) -> dict[str, str]:
+def letter_draft(patient: Patient, *, author: User) -> dict[str, str]:
     """Subject and body prefilled from the record: scores at baseline and latest, treatments by
     modality with dates, adverse events, topical regimen and next session. The clinician edits it
     before saving."""
