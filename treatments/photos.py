@@ -43,6 +43,51 @@ def has_clinical_photo_consent(patient: Patient) -> bool:
     return patient.photo_consents.in_force(ConsentUse.CLINICAL).exists()
 
 
+def _checked_upload(patient: Patient, upload: UploadedFile) -> imaging.ProcessedPhoto:
+    """The upload validated and cleaned, or refused (see photo_store); nothing is stored yet."""
+    patient.refuse_new_records()
+    if not has_clinical_photo_consent(patient):
+        raise PhotoConsentMissing
+    if upload.size is not None and upload.size > settings.PHOTO_MAX_UPLOAD_BYTES:
+        # Refused before reading a byte into memory.
+        limit = settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise imaging.ImageRejected(f"The file is larger than {limit} MB.")
+    processed = imaging.process_upload(
+        upload.read(),
+        max_bytes=settings.PHOTO_MAX_UPLOAD_BYTES,
+        max_pixels=settings.PHOTO_MAX_PIXELS,
+    )
+    existing = patient.photos.filter(sha256=processed.sha256).first()
+    if existing is not None:
+        raise DuplicatePhoto(existing)
+    return processed
+
+
+def _save_with_files(photo: ClinicalPhoto, processed: imaging.ProcessedPhoto) -> None:
+    """Writes the three files under a made-up name and saves the row; if anything fails, the
+    files written so far are removed."""
+    stem = f"{photo.patient.pk}/{uuid.uuid4().hex}"
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            for field, content, suffix in (
+                (photo.image, processed.image, ""),
+                (photo.display, processed.display, "-display"),
+                (photo.thumbnail, processed.thumbnail, "-thumb"),
+            ):
+                field.save(f"{stem}{suffix}.jpg", ContentFile(content), save=False)
+                written.append(field.name)
+            photo.save()
+    except Exception:
+        # The row was never committed, so these files belong to nothing: remove them rather
+        # than leave orphans holding a patient's face.
+        # photo_storage (treatments/models/photos.py) has no return annotation yet.
+        storage = photo_storage()  # type: ignore[no-untyped-call]
+        for name in written:
+            storage.delete(name)
+        raise
+
+
 def photo_store(
     *,
     patient: Patient,
@@ -61,21 +106,7 @@ def photo_store(
     Raises PhotoConsentMissing, imaging.ImageRejected, DuplicatePhoto or ValidationError; in every
     case nothing is stored.
     """
-    patient.refuse_new_records()
-    if not has_clinical_photo_consent(patient):
-        raise PhotoConsentMissing
-    if upload.size is not None and upload.size > settings.PHOTO_MAX_UPLOAD_BYTES:
-        # Refused before reading a byte into memory.
-        limit = settings.PHOTO_MAX_UPLOAD_BYTES // (1024 * 1024)
-        raise imaging.ImageRejected(f"The file is larger than {limit} MB.")
-    processed = imaging.process_upload(
-        upload.read(),
-        max_bytes=settings.PHOTO_MAX_UPLOAD_BYTES,
-        max_pixels=settings.PHOTO_MAX_PIXELS,
-    )
-    existing = patient.photos.filter(sha256=processed.sha256).first()
-    if existing is not None:
-        raise DuplicatePhoto(existing)
+    processed = _checked_upload(patient, upload)
     captured_at = (
         timezone.make_aware(processed.captured_at) if processed.captured_at is not None else None
     )
@@ -96,26 +127,7 @@ def photo_store(
         uploaded_by=by,
     )
     photo.full_clean(exclude=["image", "display", "thumbnail"])
-    stem = f"{patient.pk}/{uuid.uuid4().hex}"
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            for field, content, suffix in (
-                (photo.image, processed.image, ""),
-                (photo.display, processed.display, "-display"),
-                (photo.thumbnail, processed.thumbnail, "-thumb"),
-            ):
-                field.save(f"{stem}{suffix}.jpg", ContentFile(content), save=False)
-                written.append(field.name)
-            photo.save()
-    except Exception:
-        # The row was never committed, so these files belong to nothing: remove them rather
-        # than leave orphans holding a patient's face.
-        # photo_storage (treatments/models/photos.py) has no return annotation yet.
-        storage = photo_storage()  # type: ignore[no-untyped-call]
-        for name in written:
-            storage.delete(name)
-        raise
+    _save_with_files(photo, processed)
     return photo
 
 
