@@ -21,12 +21,7 @@ from django.utils import timezone
 
 from patients.models import ConsentUse, Patient, ScarAssessment
 from treatments import imaging
-from treatments.models import (
-    PROCEDURE_MODELS,
-    ClinicalPhoto,
-    TreatmentSession,
-    photo_storage,
-)
+from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession, photo_storage
 
 
 class PhotoConsentMissing(Exception):
