@@ -2,6 +2,8 @@
 (assessment, session, photo). A reason is required; the record stays in the database and its
 history, and leaves the chart, scores and reports."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest
@@ -12,7 +14,9 @@ from clinic.models import Archivable
 class ArchiveForm(forms.Form):
     reason = forms.CharField(max_length=300)
 
-    def __init__(self, *args, what: str, example: str, many: bool = False, **kwargs) -> None:
+    def __init__(
+        self, *args: Any, what: str, example: str, many: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["reason"].label = (
             f"Why are these {what} being archived?"

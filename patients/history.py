@@ -1,7 +1,14 @@
 """Readable change history ("amended" entries) built from django-simple-history records."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, ClassVar, Protocol, cast
+
+from django.contrib.auth.models import User
+from django.db import models
+from django.db.models.options import Options
 
 from patients.models import Patient, ScarAssessment, ScarCount
 
@@ -29,8 +36,32 @@ class HistoryEntry:
     changes: list[Change] = field(default_factory=list)
 
 
-def _display(record, field_name: str) -> str:
-    model_field = record.instance_type._meta.get_field(field_name)
+class HistoricalRecord(Protocol):
+    """One row of a model's simple-history table (the package has no type stubs, and builds
+    these models at runtime)."""
+
+    instance_type: type[models.Model]
+    history_user: User | None
+    history_date: datetime
+
+    def diff_against(self, old_history: HistoricalRecord) -> Any: ...
+
+
+class Tracked(Protocol):
+    """A model instance with `history = HistoricalRecords()`: its manager is untyped."""
+
+    _meta: ClassVar[Options[Any]]
+    history: Any
+
+
+def _model_field(opts: Options[Any], name: str) -> models.Field[Any, Any]:
+    # History tables and their diffs name concrete fields only (no reverse relations or
+    # generic keys), which get_field's return type cannot tell.
+    return cast("models.Field[Any, Any]", opts.get_field(name))
+
+
+def _display(record: HistoricalRecord, field_name: str) -> str:
+    model_field = _model_field(record.instance_type._meta, field_name)
     value = getattr(record, model_field.attname)
     if value in (None, ""):
         return "(blank)"
@@ -45,18 +76,18 @@ def _display(record, field_name: str) -> str:
     return str(value)
 
 
-def _by(record) -> str:
+def _by(record: HistoricalRecord) -> str:
     return record.history_user.get_username() if record.history_user else "system"
 
 
 def history_entries(
-    instance, *, created: str, hidden: frozenset[str] = frozenset()
+    instance: Tracked, *, created: str, hidden: frozenset[str] = frozenset()
 ) -> list[HistoryEntry]:
     """Oldest first: a creation entry, then one "Amended" entry per save that changed something."""
     opts = instance._meta
     records = list(instance.history.select_related("history_user").order_by("history_date"))
     entries: list[HistoryEntry] = []
-    previous = None
+    previous: HistoricalRecord | None = None
     for record in records:
         if previous is None:
             entries.append(HistoryEntry(record.history_date, _by(record), created))
@@ -65,7 +96,7 @@ def history_entries(
             for change in record.diff_against(previous).changes:
                 if change.field in _BOOKKEEPING:
                     continue
-                label = str(opts.get_field(change.field).verbose_name)
+                label = str(_model_field(opts, change.field).verbose_name)
                 label = label[0].upper() + label[1:]
                 if change.field in hidden:
                     changes.append(Change(label, "(clinical)", "(clinical)"))
@@ -75,7 +106,7 @@ def history_entries(
             # diff_against compares editable fields only; these read-only ones are compared here.
             for name in sorted(_SHOWN_READ_ONLY):
                 if hasattr(record, name) and getattr(record, name) != getattr(previous, name):
-                    label = str(opts.get_field(name).verbose_name)
+                    label = str(_model_field(opts, name).verbose_name)
                     changes.append(Change(label, _display(previous, name), _display(record, name)))
             if changes:
                 entries.append(HistoryEntry(record.history_date, _by(record), "Amended", changes))

@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -34,12 +35,25 @@ class ProgressRow:
     is_superseded: bool = False
 
 
-def is_superseded(assessment) -> bool:
+class ScoredAssessment(Protocol):
+    """What the rows read: ScarAssessment, or any object with its four scores."""
+
+    @property
+    def ecca_score(self) -> int: ...
+    @property
+    def gb_quantitative_score(self) -> int: ...
+    @property
+    def cadi_score(self) -> int | None: ...
+    @property
+    def dlqi_score(self) -> int | None: ...
+
+
+def is_superseded(assessment: object) -> bool:
     """Set by ScarAssessment.objects.with_superseded(); False for objects without it."""
     return bool(getattr(assessment, "is_superseded", False))
 
 
-def progress_rows(assessments: Sequence) -> list[ProgressRow]:
+def progress_rows(assessments: Sequence[ScoredAssessment]) -> list[ProgressRow]:
     """One row per assessment in date order; the first that counts is the baseline. CADI and
     DLQI are compared with the first counting assessment that recorded them.
 
@@ -52,7 +66,7 @@ def progress_rows(assessments: Sequence) -> list[ProgressRow]:
     cadi_base = next((a for a in counting if a.cadi_score is not None), None)
     dlqi_base = next((a for a in counting if a.dlqi_score is not None), None)
 
-    def versus(base, a, score: str) -> Change | None:
+    def versus(base: ScoredAssessment | None, a: ScoredAssessment, score: str) -> Change | None:
         if base is None or a is base or is_superseded(a):
             return None
         return change_from(getattr(base, score), getattr(a, score))

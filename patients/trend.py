@@ -62,7 +62,8 @@ def nice_ceiling(value: float) -> float:
     """A round axis maximum at or above `value` (1, 2, 2.5 or 5 times a power of ten)."""
     if value <= 0:
         return 1
-    magnitude = 10 ** math.floor(math.log10(value))
+    # int ** int is typed Any (a negative power gives a float); either is a float here.
+    magnitude: float = 10 ** math.floor(math.log10(value))
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * magnitude:
             return step * magnitude

@@ -8,9 +8,11 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.files.uploadedfile import UploadedFile
+from django.http import HttpRequest, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 
 from patients.models import Patient
 from treatments.forms import STANDARD_VIEWS, PhotoRowForm, PhotoVisitForm
@@ -68,13 +70,16 @@ class Captured:
     seconds: float  # server time spent validating, cleaning and storing the picture
 
 
-def capture_store(*, patient: Patient, data, files, by: Any) -> Captured:
+def capture_store(
+    *, patient: Patient, data: QueryDict, files: MultiValueDict[str, UploadedFile], by: Any
+) -> Captured:
     """One picture, with its view and lighting, through the upload pipeline (content check,
     orientation, metadata removed, derivatives, duplicate check)."""
     started = time.perf_counter()
     visit = PhotoVisitForm(data, patient=patient)
     row = PhotoRowForm(data, files)
     view = data.get("view", "")
+    outcome: UploadOutcome | None
     if not visit.is_valid() or not row.is_valid():
         errors = [*visit.errors.values(), *row.errors.values()]
         outcome = UploadOutcome(refusal=str(errors[0][0]))

@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import pillow_heif
-from PIL import Image, ImageFile, ImageOps
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 # Once, at import: adds the "HEIF" format to Pillow's registry so Image.open can be told to use it.
 pillow_heif.register_heif_opener()
@@ -186,7 +186,7 @@ def _open(data: bytes, max_pixels: int) -> ImageFile.ImageFile:
             # DecompressionBombError (over twice Pillow's limit) still raises.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             image = Image.open(BytesIO(data), formats=ALLOWED_FORMATS)
-    except Image.UnidentifiedImageError as exc:
+    except UnidentifiedImageError as exc:
         raise ImageRejected(_not_a_photo_message(data)) from exc
     except _DECODE_ERRORS as exc:
         raise ImageRejected(DAMAGED) from exc
@@ -228,6 +228,7 @@ def _has_trailing_data(data: bytes, source_format: str) -> bool:
     if source_format == "PNG":
         return not data.endswith(_PNG_IEND)
     if source_format == "WEBP":
+        riff_size: int  # "<I" unpacks one unsigned int
         (riff_size,) = struct.unpack_from("<I", data, 4)
         return riff_size + 8 + (riff_size & 1) != len(data)  # RIFF pads odd sizes to even
     if source_format == "HEIF":

@@ -1,23 +1,27 @@
 """Storing and reading clinical photos. Files go through the storage API only, under names the
 server makes up; the upload's own name and metadata are never kept."""
 
+from __future__ import annotations
+
 import datetime as dt
 import uuid
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.forms.formsets import BaseFormSet
 from django.utils import timezone
 
 from patients.models import ConsentUse, Patient, ScarAssessment
 from treatments import imaging
-from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, photo_storage
+from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession, photo_storage
 
 
 class PhotoConsentMissing(Exception):
@@ -34,24 +38,8 @@ def has_clinical_photo_consent(patient: Patient) -> bool:
     return patient.photo_consents.in_force(ConsentUse.CLINICAL).exists()
 
 
-def photo_store(
-    *,
-    patient: Patient,
-    upload: UploadedFile,
-    view: str,
-    lighting: str,
-    taken_on: dt.date | None = None,
-    close_up_region: str = "",
-    session=None,
-    assessment=None,
-    notes: str = "",
-    by,
-) -> ClinicalPhoto:
-    """Validates, cleans and stores one photo with its display size and thumbnail.
-
-    Raises PhotoConsentMissing, imaging.ImageRejected, DuplicatePhoto or ValidationError; in every
-    case nothing is stored.
-    """
+def _checked_upload(patient: Patient, upload: UploadedFile) -> imaging.ProcessedPhoto:
+    """The upload validated and cleaned, or refused (see photo_store); nothing is stored yet."""
     patient.refuse_new_records()
     if not has_clinical_photo_consent(patient):
         raise PhotoConsentMissing
@@ -67,6 +55,53 @@ def photo_store(
     existing = patient.photos.filter(sha256=processed.sha256).first()
     if existing is not None:
         raise DuplicatePhoto(existing)
+    return processed
+
+
+def _save_with_files(photo: ClinicalPhoto, processed: imaging.ProcessedPhoto) -> None:
+    """Writes the three files under a made-up name and saves the row; if anything fails, the
+    files written so far are removed."""
+    stem = f"{photo.patient.pk}/{uuid.uuid4().hex}"
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            for field, content, suffix in (
+                (photo.image, processed.image, ""),
+                (photo.display, processed.display, "-display"),
+                (photo.thumbnail, processed.thumbnail, "-thumb"),
+            ):
+                field.save(f"{stem}{suffix}.jpg", ContentFile(content), save=False)
+                written.append(field.name)
+            photo.save()
+    except Exception:
+        # The row was never committed, so these files belong to nothing: remove them rather
+        # than leave orphans holding a patient's face.
+        # photo_storage (treatments/models/photos.py) has no return annotation yet.
+        storage = photo_storage()  # type: ignore[no-untyped-call]
+        for name in written:
+            storage.delete(name)
+        raise
+
+
+def photo_store(
+    *,
+    patient: Patient,
+    upload: UploadedFile,
+    view: str,
+    lighting: str,
+    taken_on: dt.date | None = None,
+    close_up_region: str = "",
+    session: TreatmentSession | None = None,
+    assessment: ScarAssessment | None = None,
+    notes: str = "",
+    by: User,
+) -> ClinicalPhoto:
+    """Validates, cleans and stores one photo with its display size and thumbnail.
+
+    Raises PhotoConsentMissing, imaging.ImageRejected, DuplicatePhoto or ValidationError; in every
+    case nothing is stored.
+    """
+    processed = _checked_upload(patient, upload)
     captured_at = (
         timezone.make_aware(processed.captured_at) if processed.captured_at is not None else None
     )
@@ -87,25 +122,7 @@ def photo_store(
         uploaded_by=by,
     )
     photo.full_clean(exclude=["image", "display", "thumbnail"])
-    stem = f"{patient.pk}/{uuid.uuid4().hex}"
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            for field, content, suffix in (
-                (photo.image, processed.image, ""),
-                (photo.display, processed.display, "-display"),
-                (photo.thumbnail, processed.thumbnail, "-thumb"),
-            ):
-                field.save(f"{stem}{suffix}.jpg", ContentFile(content), save=False)
-                written.append(field.name)
-            photo.save()
-    except Exception:
-        # The row was never committed, so these files belong to nothing: remove them rather
-        # than leave orphans holding a patient's face.
-        storage = photo_storage()
-        for name in written:
-            storage.delete(name)
-        raise
+    _save_with_files(photo, processed)
     return photo
 
 
@@ -165,7 +182,9 @@ def photos_store(
     return outcomes
 
 
-def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
+def photo_series(
+    photos: Iterable[ClinicalPhoto],
+) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
     """Photos grouped into comparable series (same view, region and lighting), oldest first."""
     series: dict[tuple[str, str, str], list[ClinicalPhoto]] = defaultdict(list)
     for photo in sorted(photos, key=lambda p: (p.taken_on, p.pk)):
@@ -173,7 +192,9 @@ def photo_series(photos) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
     return dict(series)
 
 
-def photo_rows_store(*, patient: Patient, rows, visit: Mapping[str, Any], by: Any) -> list:
+def photo_rows_store(
+    *, patient: Patient, rows: BaseFormSet[Any], visit: Mapping[str, Any], by: Any
+) -> list[ClinicalPhoto]:
     """Stores the valid rows of the upload formset; each refused row gets its reason as an error
     on its file field. Returns the stored photos."""
     uploads = [_upload_of(row.cleaned_data) for row in rows]
