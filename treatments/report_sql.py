@@ -43,7 +43,10 @@ from treatments.outcomes import (
 
 BITS: dict[str, int] = {m.value: 1 << index for index, m in enumerate(Modality)}
 QUARTILES = "ARRAY[0.5, 0.25, 0.75]::float8[]"
-FETCH = 2000
+# For the statements here only (SET LOCAL, inside their transaction): JIT compilation of these
+# large plans cost 7-10 s at 100k patients (more than running them), and the hashes of 200k
+# sessions spill to disk in the default 4 MB of work memory.
+STATEMENT_SETTINGS = ("SET LOCAL jit = off", "SET LOCAL work_mem = '64MB'")
 
 
 def mask_modalities(mask: int) -> list[str]:
@@ -64,10 +67,9 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _sessions_sql(filters) -> tuple[str, dict]:
-    """The CTEs `filtered` (current sessions in the filters, with day and skin type) and
-    `sessions` (those with at least one procedure, with their modality mask). Dates compare
-    performed_at with local midnights, so the index on performed_at serves them."""
+def _session_filters(filters) -> tuple[list[str], dict]:
+    """WHERE clauses on treatments_treatmentsession `ts` for the filters, with their parameters.
+    Dates compare performed_at with local midnights, so the indexes on performed_at serve them."""
     clauses = ["ts.archived_at IS NULL"]
     params: dict = {"tz": timezone.get_current_timezone_name()}
     if filters.start:
@@ -79,6 +81,16 @@ def _sessions_sql(filters) -> tuple[str, dict]:
     if filters.dermatologist_id:
         clauses.append("ts.clinician_id = %(dermatologist)s")
         params["dermatologist"] = filters.dermatologist_id
+    return clauses, params
+
+
+def _sessions_sql(filters, *, patients: bool = False) -> tuple[str, dict]:
+    """The CTEs `filtered` (current sessions in the filters, with day and skin type) and
+    `sessions` (those with at least one procedure, with their modality mask); with `patients`,
+    only the sessions of the patients in the %(patients)s array."""
+    clauses, params = _session_filters(filters)
+    if patients:  # on both tables, so the planner reads both through their indexes
+        clauses += ["ts.patient_id = ANY(%(patients)s)", "p.id = ANY(%(patients)s)"]
     sql = f"""
     filtered AS MATERIALIZED (
         SELECT ts.id, ts.patient_id, ts.performed_at,
@@ -228,7 +240,9 @@ def _group_row(group: str, band: str, record: Sequence | None) -> GroupRow:
 def outcomes_report_sql(filters) -> list[GroupRow]:
     """The rows of `treatments.outcomes.report_rows`, in its order, from one statement."""
     sql, params = _report_sql(filters)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for setting in STATEMENT_SETTINGS:
+            cursor.execute(setting)
         cursor.execute(sql, params)
         records = cursor.fetchall()
     found: dict[int, dict[str, Sequence]] = {}
@@ -254,7 +268,7 @@ def outcomes_report_sql(filters) -> list[GroupRow]:
 
 
 def _dataset_sql(filters) -> tuple[str, dict]:
-    sessions, params = _sessions_sql(filters)
+    sessions, params = _sessions_sql(filters, patients=True)
     sql = f"""
     WITH {sessions}
     SELECT s.patient_id, s.skin, s.day,
@@ -275,14 +289,40 @@ def _dataset_sql(filters) -> tuple[str, dict]:
     return sql, params
 
 
+# Patients per query of the data set: each query is small (index lookups), the first rows go out
+# at once, and no query, cursor or transaction stays open while the client downloads.
+PATIENTS_PER_QUERY = 1000
+
+
+def _dataset_patients_sql(filters) -> tuple[str, dict]:
+    clauses, params = _session_filters(filters)
+    sql = f"""
+    SELECT DISTINCT ts.patient_id FROM treatments_treatmentsession ts
+     WHERE {" AND ".join(clauses)} AND ts.patient_id > %(after)s
+     ORDER BY ts.patient_id LIMIT %(limit)s
+    """  # noqa: S608 (only names and numbers from code; values are parameters)
+    return sql, params
+
+
 def dataset_records_sql(filters) -> Iterator[tuple]:
     """(patient id, skin type, day, baseline day, modality values joined by "+", adverse events
-    joined by "+", ECCA, G&B) per session, streamed from a server-side cursor in a transaction
-    (a cursor held past a commit would be read whole before the first row)."""
+    joined by "+", ECCA, G&B) per session, by patient then day, PATIENTS_PER_QUERY patients at a
+    time (keyset pagination on the patient id: two queries per step, each served by indexes)."""
+    patients_sql, patients_params = _dataset_patients_sql(filters)
     sql, params = _dataset_sql(filters)
     names = {mask: "+".join(sorted(mask_modalities(mask))) for mask in range(1, 1 << len(BITS))}
-    with transaction.atomic(), connection.chunked_cursor() as cursor:
-        cursor.execute(sql, params)
-        while batch := cursor.fetchmany(FETCH):
-            for patient_id, skin, day, baseline, mask, events, ecca, gb in batch:
-                yield patient_id, skin, day, baseline, names[mask], events or "", ecca, gb
+    after = 0
+    while True:
+        with connection.cursor() as cursor:
+            step = {"after": after, "limit": PATIENTS_PER_QUERY}
+            cursor.execute(patients_sql, patients_params | step)
+            patients = [row[0] for row in cursor.fetchall()]
+            if not patients:
+                return
+            cursor.execute(sql, params | {"patients": patients})
+            batch = cursor.fetchall()
+        for patient_id, skin, day, baseline, mask, events, ecca, gb in batch:
+            yield patient_id, skin, day, baseline, names[mask], events or "", ecca, gb
+        if len(patients) < PATIENTS_PER_QUERY:
+            return
+        after = patients[-1]

@@ -20,6 +20,7 @@ from patients.models import ScarAssessment
 from patients.scoring import EccaScarType
 from tests.factories import PatientFactory, UserFactory
 from tests.treatments.factories import cross, filler, subcision
+from treatments import report_sql
 from treatments.models import AdverseEvent, AdverseEventType, TreatmentSession
 from treatments.report import (
     ReportFilters,
@@ -140,8 +141,10 @@ def make_clinic(patients: int = 200, seed: int = 14) -> list:
     return derms
 
 
-def test_sql_and_python_give_the_same_report_and_data_set():
+def test_sql_and_python_give_the_same_report_and_data_set(monkeypatch):
     derms = make_clinic()
+    # The data set is read a few patients at a time: make the steps small, so rows cross them.
+    monkeypatch.setattr(report_sql, "PATIENTS_PER_QUERY", 7)
     cases = [
         ReportFilters(),
         ReportFilters(dt.date(2024, 6, 1), dt.date(2025, 5, 31)),
@@ -167,6 +170,19 @@ def test_sql_and_python_give_the_same_report_and_data_set():
 
 def test_the_report_uses_the_sql_path_on_postgresql(django_assert_num_queries):
     make_clinic(patients=20)
-    with django_assert_num_queries(1):  # the one statement
+    # Savepoint (the test's transaction; BEGIN in the app), SET LOCAL jit, SET LOCAL work_mem,
+    # the one statement, release.
+    with django_assert_num_queries(5):
         rows = outcomes_report(ReportFilters())
     assert rows == outcomes_report_python(ReportFilters())
+
+
+def test_the_data_set_reads_a_step_of_patients_at_a_time(monkeypatch, django_assert_num_queries):
+    make_clinic(patients=20)
+    monkeypatch.setattr(report_sql, "PATIENTS_PER_QUERY", 8)
+    records = list(dataset_records_python(ReportFilters()))
+    patients = TreatmentSession.objects.current().values("patient").distinct().count()
+    steps = patients // 8 + 1
+    # Per step: the next patients' ids, then their sessions; the last step finds fewer than 8.
+    with django_assert_num_queries(2 * steps - (1 if patients % 8 == 0 else 0)):
+        assert list(dataset_records_sql(ReportFilters())) == records
