@@ -54,9 +54,13 @@ def mask_modalities(mask: int) -> list[str]:
     return [value for value, bit in BITS.items() if mask & bit]
 
 
-def _procedures() -> str:
-    """(session_id, bit) for every procedure of the filtered sessions."""
-    arm = "SELECT session_id, {} AS bit FROM {} WHERE session_id IN (SELECT id FROM filtered)"
+def _procedures(filters) -> str:
+    """(session_id, bit) for every procedure of the filtered sessions. One dermatologist's
+    sessions are a small share, read by index; otherwise reading every procedure table whole
+    is cheaper than looking up each session (measured at 100k patients)."""
+    arm = "SELECT session_id, {} AS bit FROM {}"
+    if filters.dermatologist_id:
+        arm += " WHERE session_id IN (SELECT id FROM filtered)"
     return "\n        UNION ALL ".join(
         arm.format(BITS[model.MODALITY.value], model._meta.db_table) for model in PROCEDURE_MODELS
     )
@@ -102,7 +106,7 @@ def _sessions_sql(filters, *, patients: bool = False) -> tuple[str, dict]:
     ),
     kinds AS (
         SELECT session_id, bit_or(bit) AS mask FROM (
-        {_procedures()}
+        {_procedures(filters)}
         ) AS done GROUP BY session_id
     ),
     sessions AS MATERIALIZED (
@@ -120,7 +124,9 @@ def _report_sql(filters) -> tuple[str, dict]:
         combinations=COMMON_COMBINATIONS,
     )
     names = ", ".join(f"({bit}, '{value}')" for value, bit in BITS.items())
-    bits = ", ".join(f"({bit})" for bit in BITS.values())
+    # Every mask with each of its bits: a hash join on equality, not a test per session and bit.
+    every_mask = range(1, 1 << len(BITS))
+    masks = ", ".join(f"({m}, {bit})" for m in every_mask for bit in BITS.values() if m & bit)
     # Per follow-up point: the assessment nearest to the target day within the window (on a tie
     # the earlier day; of one day the last recorded), never the first session's day or before.
     points, changes, figures = [], [], []
@@ -156,7 +162,7 @@ def _report_sql(filters) -> tuple[str, dict]:
     ),
     grouped AS MATERIALIZED (
         SELECT s.id, s.patient_id, s.day, s.performed_at, s.skin, b.bit AS grp
-          FROM sessions s JOIN (VALUES {bits}) AS b(bit) ON s.mask & b.bit <> 0
+          FROM sessions s JOIN (VALUES {masks}) AS b(mask, bit) ON b.mask = s.mask
         UNION ALL
         SELECT s.id, s.patient_id, s.day, s.performed_at, s.skin, s.mask
           FROM sessions s WHERE s.mask IN (SELECT mask FROM combinations)
