@@ -18,6 +18,7 @@ statement, so nothing per session or per patient crosses the wire:
 Rates, shares and the order of rows are finished in Python from a few dozen aggregate rows.
 """
 
+import bisect
 import datetime as dt
 from collections.abc import Iterator, Sequence
 
@@ -54,12 +55,12 @@ def mask_modalities(mask: int) -> list[str]:
     return [value for value, bit in BITS.items() if mask & bit]
 
 
-def _procedures(filters) -> str:
-    """(session_id, bit) for every procedure of the filtered sessions. One dermatologist's
-    sessions are a small share, read by index; otherwise reading every procedure table whole
-    is cheaper than looking up each session (measured at 100k patients)."""
+def _procedures(*, few: bool) -> str:
+    """(session_id, bit) for every procedure of the filtered sessions. When they are `few` (one
+    dermatologist's, a page of patients'), each is looked up by index; otherwise reading every
+    procedure table whole is cheaper (measured at 100k patients)."""
     arm = "SELECT session_id, {} AS bit FROM {}"
-    if filters.dermatologist_id:
+    if few:
         arm += " WHERE session_id IN (SELECT id FROM filtered)"
     return "\n        UNION ALL ".join(
         arm.format(BITS[model.MODALITY.value], model._meta.db_table) for model in PROCEDURE_MODELS
@@ -106,7 +107,7 @@ def _sessions_sql(filters, *, patients: bool = False) -> tuple[str, dict]:
     ),
     kinds AS (
         SELECT session_id, bit_or(bit) AS mask FROM (
-        {_procedures(filters)}
+        {_procedures(few=patients or bool(filters.dermatologist_id))}
         ) AS done GROUP BY session_id
     ),
     sessions AS MATERIALIZED (
@@ -277,22 +278,35 @@ def _dataset_sql(filters) -> tuple[str, dict]:
     sessions, params = _sessions_sql(filters, patients=True)
     sql = f"""
     WITH {sessions}
-    SELECT s.patient_id, s.skin, s.day,
-           COALESCE(first.day, min(s.day) OVER (PARTITION BY s.patient_id)) AS baseline, s.mask,
+    SELECT s.patient_id, s.skin, s.day, s.mask,
            (SELECT string_agg(ae.event_type, '+' ORDER BY ae.onset_on, ae.id)
-              FROM treatments_adverseevent ae WHERE ae.session_id = s.id) AS events,
-           latest.ecca_score, latest.gb_quantitative_score
+              FROM treatments_adverseevent ae WHERE ae.session_id = s.id) AS events
       FROM sessions s
-      LEFT JOIN LATERAL (
-          SELECT min(a.assessed_on) AS day FROM patients_scarassessment a
-           WHERE a.patient_id = s.patient_id AND a.archived_at IS NULL) AS first ON true
-      LEFT JOIN LATERAL (
-          SELECT a.ecca_score, a.gb_quantitative_score FROM patients_scarassessment a
-           WHERE a.patient_id = s.patient_id AND a.archived_at IS NULL AND a.assessed_on <= s.day
-           ORDER BY a.assessed_on DESC, a.created_at DESC, a.id DESC LIMIT 1) AS latest ON true
      ORDER BY s.patient_id, s.day, s.performed_at DESC, s.id DESC
     """  # noqa: S608 (only names and numbers from code; values are parameters)
     return sql, params
+
+
+# Counting assessments of some patients, in recording order: of several on one day the last
+# recorded counts (`ScarAssessment.objects.latest_of_each_day()`).
+ASSESSMENTS_SQL = """
+    SELECT patient_id, assessed_on, ecca_score, gb_quantitative_score
+      FROM patients_scarassessment
+     WHERE patient_id = ANY(%(patients)s) AND archived_at IS NULL
+     ORDER BY patient_id, assessed_on, created_at, id
+"""
+
+
+def _histories(rows: Sequence[tuple]) -> dict[int, list[tuple]]:
+    """(day, ECCA, G&B) by patient, one per day, oldest first."""
+    found: dict[int, list[tuple]] = {}
+    for patient_id, day, ecca, gb in rows:
+        history = found.setdefault(patient_id, [])
+        if history and history[-1][0] == day:
+            history[-1] = (day, ecca, gb)
+        else:
+            history.append((day, ecca, gb))
+    return found
 
 
 # Patients per query of the data set: each query is small (index lookups), the first rows go out
@@ -313,7 +327,8 @@ def _dataset_patients_sql(filters) -> tuple[str, dict]:
 def dataset_records_sql(filters) -> Iterator[tuple]:
     """(patient id, skin type, day, baseline day, modality values joined by "+", adverse events
     joined by "+", ECCA, G&B) per session, by patient then day, PATIENTS_PER_QUERY patients at a
-    time (keyset pagination on the patient id: two queries per step, each served by indexes)."""
+    time (keyset pagination on the patient id; per step the patients, their sessions and their
+    assessments, each query served by indexes)."""
     patients_sql, patients_params = _dataset_patients_sql(filters)
     sql, params = _dataset_sql(filters)
     names = {mask: "+".join(sorted(mask_modalities(mask))) for mask in range(1, 1 << len(BITS))}
@@ -327,7 +342,16 @@ def dataset_records_sql(filters) -> Iterator[tuple]:
                 return
             cursor.execute(sql, params | {"patients": patients})
             batch = cursor.fetchall()
-        for patient_id, skin, day, baseline, mask, events, ecca, gb in batch:
+            cursor.execute(ASSESSMENTS_SQL, {"patients": patients})
+            histories = _histories(cursor.fetchall())
+        first_session: dict[int, dt.date] = {}
+        for patient_id, skin, day, mask, events in batch:
+            history = histories.get(patient_id, [])
+            first_session.setdefault(patient_id, day)
+            baseline = history[0][0] if history else first_session[patient_id]
+            # The latest assessment on or before the session's day.
+            index = bisect.bisect_right(history, day, key=lambda a: a[0])
+            _, ecca, gb = history[index - 1] if index else (None, None, None)
             yield patient_id, skin, day, baseline, names[mask], events or "", ecca, gb
         if len(patients) < PATIENTS_PER_QUERY:
             return
