@@ -1,7 +1,7 @@
 """The clinic outcomes report and its exports, read from the database.
 
-On PostgreSQL the database computes everything (treatments.report_sql: one statement for the
-report, one streamed cursor for the data set). Elsewhere (SQLite, which `make run` and small
+On PostgreSQL the database computes the report (treatments.report_sql: one statement) and the
+data set is read a step of patients at a time. Elsewhere (SQLite, which `make run` and small
 clinics use, has no percentile function) the portable path below runs: filtering and joining in
 the database, each query returning flat tuples (values_list, streamed with iterator()), never
 model instances, with a fixed number of queries: sessions (one), the session ids in each

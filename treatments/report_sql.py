@@ -1,8 +1,8 @@
 """The clinic outcomes report and the de-identified data set computed by PostgreSQL.
 
 The same figures as the portable path (treatments.report feeding treatments.outcomes), which
-SQLite runs: tests on PostgreSQL check that the two agree. Here the database does the work in one
-statement, so nothing per session or per patient crosses the wire:
+SQLite runs: tests on PostgreSQL check that the two agree. The report is one statement, so
+nothing per session or per patient crosses the wire:
 
 - each filtered session gets a bit mask of its modalities (one bit per Modality);
 - a course is a patient's sessions of one group (a modality, or one of the three commonest
@@ -16,6 +16,12 @@ statement, so nothing per session or per patient crosses the wire:
   definition of `treatments.outcomes.quantile` (Hyndman & Fan type 7).
 
 Rates, shares and the order of rows are finished in Python from a few dozen aggregate rows.
+
+The de-identified data set is read 1000 patients at a time (keyset pagination on the patient id),
+so its first rows leave at once and neither Python nor the database holds all of it.
+
+Measured at 100k patients (scripts/bench_report.py; README): about 2 s of database CPU with the
+default filters, 1 s for one year, 0.13 s for one dermatologist's year.
 """
 
 import bisect
