@@ -1,11 +1,13 @@
 """The clinic outcomes report and its exports, read from the database.
 
-Filtering and joining run in the database; each query returns flat tuples (values_list, streamed
-with iterator()), never model instances, and the number of queries is fixed: sessions (one), the
-session ids in each procedure table (six), adverse events (one), assessments of the patients in
-the report (one). Medians and quartiles are computed in Python from those tuples
-(treatments.outcomes), because SQLite, which the tests and small clinics run on, has no
-percentile function.
+On PostgreSQL the database computes the report (treatments.report_sql: one statement) and the
+data set is read a step of patients at a time. Elsewhere (SQLite, which `make run` and small
+clinics use, has no percentile function) the portable path below runs: filtering and joining in
+the database, each query returning flat tuples (values_list, streamed with iterator()), never
+model instances, with a fixed number of queries: sessions (one), the session ids in each
+procedure table (six), adverse events (one), assessments of the patients in the report (one);
+medians and quartiles in Python (treatments.outcomes). Tests on PostgreSQL check that the two
+paths give the same figures and rows.
 """
 
 import datetime as dt
@@ -16,12 +18,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import connection
 from django.db.models.functions import Coalesce, TruncDate
 
 from patients.models import ScarAssessment
 from treatments.modalities import Modality
 from treatments.models import PROCEDURE_MODELS, AdverseEvent, TreatmentSession
 from treatments.outcomes import Assessment, GroupRow, ReportSession, report_rows, skin_band
+from treatments.report_sql import dataset_records_sql, local_midnight, outcomes_report_sql
 
 CHUNK = 5000
 
@@ -33,12 +37,20 @@ class ReportFilters:
     dermatologist_id: int | None = None
 
 
+def use_sql() -> bool:
+    """Whether the database computes the report (PostgreSQL) or Python does (the rest)."""
+    return connection.vendor == "postgresql"
+
+
 def filtered_sessions(filters: ReportFilters):
+    """Current sessions in the filters. Local dates compare as local midnights, so the index on
+    performed_at serves them (`performed_at__date` would cast every row first)."""
     sessions = TreatmentSession.objects.current()
     if filters.start:
-        sessions = sessions.filter(performed_at__date__gte=filters.start)
+        sessions = sessions.filter(performed_at__gte=local_midnight(filters.start))
     if filters.end:
-        sessions = sessions.filter(performed_at__date__lte=filters.end)
+        next_day = filters.end + dt.timedelta(days=1)
+        sessions = sessions.filter(performed_at__lt=local_midnight(next_day))
     if filters.dermatologist_id:
         sessions = sessions.filter(clinician_id=filters.dermatologist_id)
     return sessions
@@ -95,6 +107,12 @@ def report_assessments(filters: ReportFilters) -> dict[int, list[Assessment]]:
 
 
 def outcomes_report(filters: ReportFilters) -> list[GroupRow]:
+    if use_sql():
+        return outcomes_report_sql(filters)
+    return outcomes_report_python(filters)
+
+
+def outcomes_report_python(filters: ReportFilters) -> list[GroupRow]:
     return report_rows(
         report_sessions(filters), report_assessments(filters), [m.value for m in Modality]
     )
@@ -137,7 +155,23 @@ def dataset_rows(filters: ReportFilters) -> Iterator[list]:
     """One row per session: pseudonymous patient, Fitzpatrick band, months since the patient's
     baseline (first counting assessment, or first session without one), modalities, adverse
     events and the latest scores on or before the session. No names, MRNs, birth dates, contact
-    details or calendar dates."""
+    details or calendar dates. Sessions by patient, then day."""
+    records = dataset_records_sql(filters) if use_sql() else dataset_records_python(filters)
+    for patient_id, skin, day, baseline, modalities, events, ecca, gb in records:
+        yield [
+            pseudonym(patient_id),
+            skin_band(skin),
+            months_between(baseline, day),
+            modalities,
+            events,
+            "" if ecca is None else ecca,
+            "" if gb is None else gb,
+        ]
+
+
+def dataset_records_python(filters: ReportFilters) -> Iterator[tuple]:
+    """The records of `report_sql.dataset_records_sql`, from the portable queries (held in
+    memory: fine for the clinic sizes SQLite serves)."""
     sessions = sorted(report_sessions(filters), key=lambda s: (s.patient_id, s.day))
     assessments = report_assessments(filters)
     first_session: dict[int, dt.date] = {}
@@ -148,12 +182,13 @@ def dataset_rows(filters: ReportFilters) -> Iterator[list]:
         baseline = history[0].day if history else first_session[s.patient_id]
         before = [a for a in history if a.day <= s.day]
         latest = before[-1] if before else None
-        yield [
-            pseudonym(s.patient_id),
-            skin_band(s.fitzpatrick_type),
-            months_between(baseline, s.day),
+        yield (
+            s.patient_id,
+            s.fitzpatrick_type,
+            s.day,
+            baseline,
             "+".join(sorted(s.modalities)),
             "+".join(s.adverse_events),
-            "" if latest is None or latest.ecca is None else latest.ecca,
-            "" if latest is None or latest.gb is None else latest.gb,
-        ]
+            None if latest is None else latest.ecca,
+            None if latest is None else latest.gb,
+        )

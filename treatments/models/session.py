@@ -89,6 +89,8 @@ class TreatmentSession(Archivable, Attributed):
             models.Index(fields=["patient", "-performed_at"], name="session_patient_at_idx"),
             # The admin's list, newest first, reads its page from here instead of sorting all.
             models.Index(fields=["-performed_at", "-id"], name="session_performed_idx"),
+            # The outcomes report filtered by dermatologist and dates reads only their sessions.
+            models.Index(fields=["clinician", "performed_at"], name="session_clinician_at_idx"),
         ]
         constraints = [
             models.CheckConstraint(
