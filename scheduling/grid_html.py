@@ -14,9 +14,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from scheduling import rules
-from scheduling.calendar import Cell, Grid
+from scheduling.calendar import Booked, Cell, Grid
 from scheduling.clock import local
-from scheduling.models import Appointment
 
 _MODE_ROOMS = "rooms"
 
@@ -49,14 +48,14 @@ class _Writer:
         self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
         self.people: dict[int, str] = {}
 
-    def _person(self, appointment: Appointment) -> str:
+    def _person(self, appointment: Booked) -> str:
         pk = appointment.dermatologist_id
         if pk not in self.people:
             user = appointment.dermatologist
             self.people[pk] = escape(user.get_full_name() or user.username)
         return self.people[pk]
 
-    def visit(self, a: Appointment, out: list[str]) -> None:
+    def visit(self, a: Booked, out: list[str]) -> None:
         start, end = local(a.starts_at), local(a.ends_at)
         patient = escape(f"{a.patient.first_name} {a.patient.last_name}")
         status = escape(a.status)
