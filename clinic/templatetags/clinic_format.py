@@ -9,16 +9,24 @@ filled in.
 """
 
 import datetime as dt
+from functools import cache
 
 from django import template
 from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3
+from django.utils.translation import get_language
 
 register = template.Library()
 
 _PLACEHOLDER = 918273645
 _patterns: dict[tuple[str, str], tuple[str, str]] = {}
+
+
+@cache
+def _month(language: str | None, month: int) -> str:
+    """The month's short name in the active language, translated once per process."""
+    return str(MONTHS_3[month]).title()
 
 
 def _local(value):
@@ -32,7 +40,7 @@ def day(value) -> str:
     if not value:
         return ""
     value = _local(value)
-    return f"{value.day} {str(MONTHS_3[value.month]).title()} {value.year}"
+    return f"{value.day} {_month(get_language(), value.month)} {value.year}"
 
 
 @register.filter(expects_localtime=True)
@@ -40,7 +48,7 @@ def day_month(value) -> str:
     if not value:
         return ""
     value = _local(value)
-    return f"{value.day} {str(MONTHS_3[value.month]).title()}"
+    return f"{value.day} {_month(get_language(), value.month)}"
 
 
 @register.filter(expects_localtime=True)
