@@ -12,6 +12,8 @@ from django.apps import apps as global_apps
 from django.contrib.auth.management import create_permissions
 from django.db import DEFAULT_DB_ALIAS
 
+from clinic.auth_backend import GROUP_NAMES_ATTR
+
 
 class Role(StrEnum):
     DERMATOLOGIST = "Dermatologist"
@@ -115,8 +117,11 @@ def sync_roles(apps=global_apps, using: str = DEFAULT_DB_ALIAS) -> None:
 
 
 def role_of(user) -> Role | None:
-    """The role a user holds, for display only: access is decided by permissions."""
-    names = {group.name for group in user.groups.all()}
+    """The role a user holds, for display only: access is decided by permissions. Uses the group
+    names read with the user's permissions (clinic.auth_backend.load_access) when present."""
+    names = getattr(user, GROUP_NAMES_ATTR, None)
+    if names is None:
+        names = {group.name for group in user.groups.all()}
     return next((role for role in Role if role.value in names), None)
 
 

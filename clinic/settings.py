@@ -81,7 +81,8 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # ModelBackend, with a user's permissions and role read in one query (clinic/auth_backend.py).
+    "clinic.auth_backend.ClinicBackend",
 ]
 
 ROOT_URLCONF = "clinic.urls"

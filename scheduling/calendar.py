@@ -19,6 +19,10 @@ from scheduling import clock
 from scheduling.clock import local
 from scheduling.models import Appointment, Room, dermatologists
 from scheduling.rules import ClinicHours
+from scheduling.visits import Visit, calendar_visits
+
+# A visit on a calendar page: an Appointment, or its lighter Visit (scheduling/visits.py).
+Booked = Appointment | Visit
 
 
 @dataclass
@@ -35,7 +39,7 @@ class Column:
 @dataclass
 class Cell:
     column: Column
-    appointments: list[Appointment] = field(default_factory=list)
+    appointments: list[Booked] = field(default_factory=list)
     rowspan: int = 1
     book_at: dt.datetime | None = None  # naive local start for an empty slot's "book" link
     book_url: str = ""
@@ -60,7 +64,7 @@ def _minutes(moment: dt.datetime) -> int:
     return moment.hour * 60 + moment.minute
 
 
-def _span(appointment: Appointment, day: dt.date) -> tuple[int, int]:
+def _span(appointment: Booked, day: dt.date) -> tuple[int, int]:
     """Minutes from local midnight of `day` at which the visit starts and ends (clipped to it)."""
     start, end = local(appointment.starts_at), local(appointment.ends_at)
     start_min = _minutes(start) if start.date() == day else 0
@@ -71,15 +75,15 @@ def _span(appointment: Appointment, day: dt.date) -> tuple[int, int]:
 def build_grid(
     *,
     columns: list[Column],
-    appointments: Iterable[Appointment],
-    column_of: Callable[[Appointment], Hashable],
+    appointments: Iterable[Booked],
+    column_of: Callable[[Booked], Hashable],
     hours: ClinicHours,
     book_url: Callable[[Column, dt.datetime], str] | None = None,
     bookable_from: dt.date | None = None,
 ) -> Grid:
     slot = int(hours.slot.total_seconds() // 60)
     opens, closes = _minutes(hours.opens), _minutes(hours.closes)
-    by_column: dict[Hashable, list[tuple[int, int, Appointment]]] = {c.key: [] for c in columns}
+    by_column: dict[Hashable, list[tuple[int, int, Booked]]] = {c.key: [] for c in columns}
     day_of = {c.key: c.day for c in columns}
     for appointment in appointments:
         key = column_of(appointment)
@@ -152,13 +156,13 @@ OFF_GRID_SHOWN = 20  # a busy day has hundreds of cancellations; more on request
 class CalendarPage:
     day: dt.date
     grid: Grid
-    appointments: list[Appointment]
-    off_grid: list[Appointment]  # cancelled and no-show: they free their slot
-    unassigned: list[Appointment] = field(default_factory=list)  # room view: no room yet
+    appointments: list[Booked]
+    off_grid: list[Booked]  # cancelled and no-show: they free their slot
+    unassigned: list[Booked] = field(default_factory=list)  # room view: no room yet
     off_grid_limit: int | None = OFF_GRID_SHOWN  # None: list them all
 
     @property
-    def off_grid_shown(self) -> list[Appointment]:
+    def off_grid_shown(self) -> list[Booked]:
         return self.off_grid[: self.off_grid_limit]
 
     @property
@@ -171,14 +175,14 @@ def _book_url(column: Column, at: dt.datetime) -> str:
     return f"{reverse('scheduling:book')}?{urlencode(params)}"
 
 
-def _split(appointments: list[Appointment]) -> tuple[list[Appointment], list[Appointment]]:
+def _split(appointments: list[Booked]) -> tuple[list[Booked], list[Booked]]:
     active = [a for a in appointments if a.is_active]
     return active, [a for a in appointments if not a.is_active]
 
 
 def day_by_dermatologist(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments with patient, dermatologist and room.
-    appointments = list(Appointment.objects.on_day(day).for_grid())
+    appointments = calendar_visits(Appointment.objects.on_day(day))
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
     people = {user.pk: user for user in dermatologists()}
     for appointment in appointments:
@@ -209,7 +213,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
 
 def day_by_room(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
-    appointments = list(Appointment.objects.on_day(day).for_grid())
+    appointments = calendar_visits(Appointment.objects.on_day(day))
     rooms = {room.pk: room for room in Room.objects.filter(active=True)}
     for appointment in appointments:
         if appointment.room is not None:
@@ -246,8 +250,8 @@ def week_of(dermatologist, day: dt.date) -> CalendarPage:
     start, _ = clock.day_bounds(monday)
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
     # 1 query: the dermatologist's appointments that week.
-    appointments = list(
-        Appointment.objects.filter(dermatologist=dermatologist).between(start, end).for_grid()
+    appointments = calendar_visits(
+        Appointment.objects.filter(dermatologist=dermatologist).between(start, end)
     )
     hours = clock.clinic_hours()
     today = clock.today()

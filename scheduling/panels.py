@@ -11,6 +11,7 @@ from clinic.panels import Panel, register_chart_panel, register_dashboard_panel
 from patients.models import Patient
 from scheduling import clock, rules
 from scheduling.models import Appointment
+from scheduling.visits import calendar_visits
 
 CHART_LIMIT = 40  # upcoming and past together; the past is cut to PAST_SHOWN
 PAST_SHOWN = 10
@@ -31,9 +32,9 @@ def chart_appointments(request: HttpRequest, patient: Patient) -> dict:
 
 def my_day(request: HttpRequest, subject) -> dict:
     """The signed-in dermatologist's visits today, with their next step."""
-    # 1 query: today's appointments of this user, with patient and room (only shown columns).
-    appointments = list(
-        Appointment.objects.on_day(clock.today()).filter(dermatologist=request.user).for_grid()
+    # 1 query: today's appointments of this user, with patient and room, as plain rows.
+    appointments = calendar_visits(
+        Appointment.objects.on_day(clock.today()).filter(dermatologist=request.user)
     )
     return {"appointments": appointments, "today": clock.today()}
 

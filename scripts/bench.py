@@ -12,9 +12,13 @@ for each page, interleaved with the reference and repeated:
 The reference is /healthz: it passes through the whole middleware stack and makes one database
 round trip, so it is the floor under any page (no template, no session read).
 
+With BENCH_DEMO_DATABASE_URL set to a database filled by `manage.py seed_demo`, each page's
+single-request time is measured there too (same pages, same users' roles), for the target of no
+more than 1.5 times the demo's time.
+
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/clinic_bench),
-BENCH_SECONDS per wrk run (5), BENCH_ROUNDS (2), BENCH_PORT (8765), BENCH_ONLY (comma-separated
-page names), BENCH_OUT (a Markdown file to write the table to).
+BENCH_DEMO_DATABASE_URL (optional), BENCH_SECONDS per wrk run (5), BENCH_ROUNDS (2), BENCH_PORT
+(8765), BENCH_ONLY (comma-separated page names), BENCH_OUT (a Markdown file to write the table to).
 """
 
 import http.client
@@ -34,12 +38,14 @@ PYTHON = sys.executable
 DATABASE_URL = os.environ.get(
     "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench"
 )
+DEMO_DATABASE_URL = os.environ.get("BENCH_DEMO_DATABASE_URL", "")
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = 16
 SINGLE_REQUESTS = 9
+DEMO_RATIO = 1.5  # a page at scale may take at most this many times its time on the demo seed
 
 ENV = {
     **os.environ,
@@ -82,6 +88,7 @@ class Page:
     p95: list[float] = field(default_factory=list)
     p99: list[float] = field(default_factory=list)
     size: int = 0
+    demo: list[float] = field(default_factory=list)  # single requests on the demo seed
 
 
 def ensure_wrk() -> str:
@@ -105,6 +112,9 @@ django.setup()
 from django.db.models import Count
 from django.test import Client
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from clinic import two_factor
 from demo import scale
 from patients.models import Patient, ScarAssessment
 from scheduling.models import CalendarFeed
@@ -113,10 +123,27 @@ from treatments.models import ClinicalPhoto, TreatmentSession
 if not Patient.objects.exists():
     raise SystemExit("The bench database is empty: run manage.py seed_scale first.")
 (derm,), desk, admin = scale.staff(1)
+from scheduling.models import Appointment
+if not Appointment.objects.filter(dermatologist=derm).exists():
+    # The demo seed: its busiest dermatologist's week, feed and chart instead.
+    busiest = (
+        Appointment.objects.values("dermatologist").annotate(n=Count("id")).order_by("-n").first()
+    )
+    if busiest:
+        derm = type(derm).objects.get(pk=busiest["dermatologist"])
 
 def cookie(user):
     client = Client()
     client.force_login(user)
+    if two_factor.requires_two_factor(user):
+        # As after a real sign-in with the code step: a confirmed device verified the session.
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Bench", confirmed=True)
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session[two_factor.PENDING_SESSION_KEY] = two_factor.VERIFIED
+        session.save()
     return "sessionid=" + client.cookies["sessionid"].value
 
 heavy = (
@@ -268,20 +295,62 @@ def table(measured: list[Page], reference: Page) -> str:
         f"single request {median(reference.singles):.1f} ms. {CONNECTIONS} connections, "
         f"{ROUNDS} rounds of {SECONDS} s per page, medians.",
         "",
-        "| page | single request, median (best) ms | req/s | share of bare | target | p50 (ms) "
-        "| p95 (ms) | p99 (ms) | KB |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| page | single request, median (best) ms | demo seed (ms), ratio | req/s | share of bare "
+        "| target | p50 (ms) | p95 (ms) | p99 (ms) | KB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for page in measured:
         share = median(page.shares)
         ok = "ok" if share >= page.target and median(page.singles) < 50 else "MISS"
         single = f"{median(page.singles):.1f} ({min(page.singles):.1f})"
+        demo = "n/a"
+        if page.demo:
+            ratio = median(page.singles) / median(page.demo)
+            verdict = "ok" if ratio <= DEMO_RATIO else "MISS"
+            demo = f"{median(page.demo):.1f}, {ratio:.1f}x {verdict}"
         lines.append(
-            f"| {page.name} | {single} | {median(page.rps):.1f} "
+            f"| {page.name} | {single} | {demo} | {median(page.rps):.1f} "
             f"| {share * 100:.1f} % | {page.target * 100:.0f} % {ok} | {median(page.p50):.0f} "
             f"| {median(page.p95):.0f} | {median(page.p99):.0f} | {page.size / 1024:.0f} |"
         )
     return "\n".join(lines)
+
+
+def singles(page: Page) -> list[float]:
+    """Checks the page's status, warms both workers up, then times one request at a time."""
+    if page.name.endswith("(304)"):
+        etag = _get(page.path, page.cookie, {})[2].get("ETag")
+        if not etag:
+            sys.exit(f"{page.name}: no ETag")
+        page.headers, page.status = {"If-None-Match": etag}, 304
+    status, size, _ = fetch(page.path, page.cookie, page.headers)
+    if status != page.status:
+        sys.exit(f"{page.name}: {page.path} answered {status}, not {page.status}")
+    page.size = size
+    for _ in range(6):
+        # Warm-up: enough for both workers to have loaded the page's code and templates.
+        fetch(page.path, page.cookie, page.headers)
+    return [fetch(page.path, page.cookie, page.headers)[2] for _ in range(SINGLE_REQUESTS)]
+
+
+def measure_demo(names: list[str]) -> dict[str, list[float]]:
+    """Single-request times of the named pages on the demo seed (BENCH_DEMO_DATABASE_URL)."""
+    ENV["DATABASE_URL"] = DEMO_DATABASE_URL
+    try:
+        print(f"Preparing {DEMO_DATABASE_URL} ...", flush=True)
+        demo_pages = [p for p in pages(prepare()) if p.name in names]
+        server = serve()
+        try:
+            times = {}
+            for page in demo_pages:
+                times[page.name] = singles(page)
+                print(f"demo {page.name}: {median(times[page.name]):.1f} ms", flush=True)
+            return times
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    finally:
+        ENV["DATABASE_URL"] = DATABASE_URL
 
 
 def main() -> None:
@@ -299,22 +368,9 @@ def main() -> None:
     script.close()
     try:
         for page in [reference, *measured]:
-            if page.name.endswith("(304)"):
-                etag = _get(page.path, page.cookie, {})[2].get("ETag")
-                if not etag:
-                    sys.exit(f"{page.name}: no ETag")
-                page.headers, page.status = {"If-None-Match": etag}, 304
-            status, size, _ = fetch(page.path, page.cookie, page.headers)
-            if status != page.status:
-                sys.exit(f"{page.name}: {page.path} answered {status}, not {page.status}")
-            page.size = size
-            for _ in range(6):
-                # Warm-up: enough for both workers to have loaded the page's code and templates.
-                fetch(page.path, page.cookie, page.headers)
-            page.singles = [
-                fetch(page.path, page.cookie, page.headers)[2] for _ in range(SINGLE_REQUESTS)
-            ]
-            print(f"{page.name}: {median(page.singles):.1f} ms, {size / 1024:.0f} KB", flush=True)
+            page.singles = singles(page)
+            single, size = median(page.singles), page.size / 1024
+            print(f"{page.name}: {single:.1f} ms, {size:.0f} KB", flush=True)
         for round_no in range(1, ROUNDS + 1):
             for page in measured:
                 # The reference just before each page, so drift (cache, autovacuum) cancels out.
@@ -336,6 +392,9 @@ def main() -> None:
         server.terminate()
         server.wait(timeout=30)
         os.unlink(script.name)
+    if DEMO_DATABASE_URL:
+        for name, times in measure_demo([p.name for p in measured]).items():
+            next(p for p in measured if p.name == name).demo = times
     report = table(measured, reference)
     print()
     print(report)

@@ -2,7 +2,7 @@
 
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Window
+from django.db.models import Count, Exists, F, OuterRef, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -12,7 +12,7 @@ from patients.models import ConsentUse
 from treatments.modalities import Modality
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
 from treatments.outcomes import FOLLOW_UP_DAYS
-from treatments.patient_outcomes import patient_outcomes, photo_days
+from treatments.patient_outcomes import attach_procedures, patient_outcomes, photo_days
 from treatments.photos import photo_series
 from treatments.timeline import MODALITY_LETTERS, build_timeline, table_rows
 
@@ -42,7 +42,7 @@ def treatment_panel(request, patient) -> dict:
     sessions = TreatmentSession.objects.current().filter(patient=patient)
     chosen = request.GET.get("modality")
     modality = Modality(chosen) if chosen in Modality._value2member_map_ else None
-    timeline = sessions.with_procedures()
+    timeline = sessions.select_related("clinician")
     if modality is not None:
         timeline = timeline.filter(**{f"{modality.value}_procedures__isnull": False}).distinct()
     # The newest SESSIONS_SHOWN (one more is read to know whether there are more): a chart of
@@ -51,6 +51,10 @@ def treatment_panel(request, patient) -> dict:
     timeline = list(timeline if show_all else timeline[: SESSIONS_SHOWN + 1])
     more = not show_all and len(timeline) > SESSIONS_SHOWN
     timeline = timeline[:SESSIONS_SHOWN] if more else timeline
+    # One query per modality and one for adverse events, like with_procedures() without
+    # prefetch_related's related manager per session and relation.
+    attach_procedures(timeline)
+    prefetch_related_objects(timeline, "adverse_events")
     latest = timeline[0] if timeline and modality is None else sessions.first()
     today = timezone.localdate()
     topicals = list(patient.topicals.select_related("prescribed_by"))

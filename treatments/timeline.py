@@ -260,14 +260,15 @@ def table_rows(
 ) -> list[TableRow]:
     """The same data as the chart, one row per date, oldest first."""
     by_day = {s.day: s for s in snapshots}
-    days = sorted(set(by_day) | {s.day for s in sessions} | set(photo_days))
+    sessions_on: dict[dt.date, list[TimelineSession]] = {}
+    for session in sessions:
+        sessions_on.setdefault(session.day, []).append(session)
+    photos_on: dict[dt.date, int] = {}
+    for photo_day in photo_days:
+        photos_on[photo_day] = photos_on.get(photo_day, 0) + 1
+    days = sorted(set(by_day) | set(sessions_on) | set(photos_on))
     return [
-        TableRow(
-            day,
-            by_day.get(day),
-            tuple(s for s in sessions if s.day == day),
-            sum(1 for p in photo_days if p == day),
-        )
+        TableRow(day, by_day.get(day), tuple(sessions_on.get(day, ())), photos_on.get(day, 0))
         for day in days
     ]
 

@@ -195,9 +195,9 @@ def test_the_patient_report_costs_the_same_for_3_and_30_rows(
         AccessLog(username="alice", action="view", patient=patient) for _ in range(rows)
     )
     url = f"/admin/patients/accesslog/patient/{patient.pk}/"
-    # session, user, two-factor device, the user's and the role's permissions, the patient,
-    # the print row (INSERT), the report's rows, the role badge
-    with django_assert_num_queries(9):
+    # session, user, two-factor device, the user's and the role's permissions with the role
+    # (one query, clinic/auth_backend.py), the patient, the print row (INSERT), the report's rows
+    with django_assert_num_queries(7):
         assert admin_client_.get(url).status_code == 200
 
 
@@ -209,6 +209,6 @@ def test_the_skin_test_reading_page_costs_the_same(
 
     patient = PatientFactory()
     tests = [SkinTestFactory(patient=patient, read_on=None, result="") for _ in range(rows)]
-    # session, user, the user's and the role's permissions, the test with its patient, role badge
-    with django_assert_num_queries(6):
+    # session, user, the permissions with the role (one query), the test with its patient
+    with django_assert_num_queries(4):
         assert derm_client.get(f"/treatments/skin-tests/{tests[-1].pk}/read/").status_code == 200

@@ -16,36 +16,36 @@ from tests.treatments.factories import TreatmentSessionFactory, cross, subcision
 
 pytestmark = pytest.mark.django_db
 
-# Every admin page starts with these, and ends with the role badge:
+# Every admin page starts with these:
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. otp_totp_totpdevice: the device that verified this session (two-factor sign-in)
-# 4. auth_permission via auth_user_user_permissions: the user's own permissions
-# 5. auth_permission via auth_group_permissions: the role's permissions
-# last. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
+# 4. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
+#    auth_group: the user's own and the role's permissions and the role badge's group names, in
+#    one query (clinic/auth_backend.py)
 
-SESSIONS_QUERIES = 11
-# 6. auth_user: the clinician filter's choices
-# 7. COUNT(*) of the sessions (PostgreSQL: the table's estimate when large, in one query)
-# 8. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows
-# 9. the six procedure tables UNION ALL, for the page's ids: the "Modalities" column
-# 10. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+SESSIONS_QUERIES = 9
+# 5. auth_user: the clinician filter's choices
+# 6. COUNT(*) of the sessions (PostgreSQL: the table's estimate when large, in one query)
+# 7. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows
+# 8. the six procedure tables UNION ALL, for the page's ids: the "Modalities" column
+# 9. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
 
-APPOINTMENTS_QUERIES = 10
-# 6. auth_user: the dermatologist filter's choices
-# 7. scheduling_room: the room filter's choices
-# 8. COUNT(*) of the appointments
-# 9. scheduling_appointment JOIN patient, dermatologist, room, booked_by: the page's rows
+APPOINTMENTS_QUERIES = 8
+# 5. auth_user: the dermatologist filter's choices
+# 6. scheduling_room: the room filter's choices
+# 7. COUNT(*) of the appointments
+# 8. scheduling_appointment JOIN patient, dermatologist, room, booked_by: the page's rows
 
-PATIENTS_QUERIES = 9
-# 6. COUNT(*) of the patients (or of the search's matches)
-# 7. patients_patient: the page's rows
-# 8. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+PATIENTS_QUERIES = 7
+# 5. COUNT(*) of the patients (or of the search's matches)
+# 6. patients_patient: the page's rows
+# 7. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
 
-ACCESS_LOG_QUERIES = 9
-# 6. auth_user: the user filter's choices (staff accounts, not a scan of the trail)
-# 7. COUNT(*) of the trail (the record filter's choices are fixed: no DISTINCT over the trail)
-# 8. clinic_accesslog: the page's rows
+ACCESS_LOG_QUERIES = 7
+# 5. auth_user: the user filter's choices (staff accounts, not a scan of the trail)
+# 6. COUNT(*) of the trail (the record filter's choices are fixed: no DISTINCT over the trail)
+# 7. clinic_accesslog: the page's rows
 
 
 def _fill(count: int) -> None:

@@ -10,14 +10,14 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 # The chart as a dermatologist sees it, scores and trend included (the other sections of the
 # chart are counted in test_query_budget.py; what matters here is that this number is the same
 # for 1 and 40 assessments):
-#  1. session          2. signed-in user       3-4. user and group permissions
-#  5. patient          6. photo consents       7. access-log insert
-#  8. assessments with assessors (the table and all three trend panels)
-#  9. appointments     10-13. treatment section (no sessions)     14. photos
-# 15. role badge
-# 16-19. progress timeline: scores with ice pick counts, sessions (none), photo days, letters
-# 20. scar register section (no scars)
-CHART_QUERIES = 20
+#  1. session          2. signed-in user
+#  3. user and group permissions with the role badge's groups (one query)
+#  4. patient          5. photo consents       6. access-log insert
+#  7. assessments with assessors (the table and all three trend panels)
+#  8. appointments     9-12. treatment section (no sessions)     13. photos
+# 14-17. progress timeline: scores with ice pick counts, sessions (none), photo days, letters
+# 18. scar register section (no scars)
+CHART_QUERIES = 18
 
 
 @pytest.mark.parametrize("assessments", [1, 40])

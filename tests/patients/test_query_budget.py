@@ -9,40 +9,38 @@ from tests.factories import PatientFactory, PhotoConsentFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 7
+LIST_QUERIES = 5
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
-# 3. auth_permission via auth_user_user_permissions: the user's own permissions (view_patient)
-# 4. auth_permission via auth_group_permissions: the role's permissions
-# 5. patients_patient COUNT(*): the paginator's total ("30 patients", "Page 1 of 2")
-# 6. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
-# 7. patients_patient: the page's rows (at most 25)
+# 3. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
+#    auth_group: the user's own permissions (view_patient), the role's permissions and the role
+#    badge's group names, in one query (clinic/auth_backend.py)
+# 4. patients_patient COUNT(*): the paginator's total ("30 patients", "Page 1 of 2")
+# 5. patients_patient: the page's rows (at most 25)
 
-CHART_QUERIES_CLINICIAN = 20
+CHART_QUERIES_CLINICIAN = 18
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
-# 3. auth_permission via auth_user_user_permissions: the user's own permissions
-# 4. auth_permission via auth_group_permissions: the role's permissions
-# 5. patients_patient: the patient (access helper)
-# 6. patients_photoconsent: all the patient's consents, prefetched in one query
-# 7. clinic_accesslog INSERT: the access-log row for this view
-# 8. patients_scarassessment: assessments for the progress table and trend charts
-# 9. scheduling_appointment: the appointments section (with patient, dermatologist, room)
-# 10. treatments_treatmentsession: the treatment timeline (no sessions here, so no prefetches)
-# 11. treatments_treatmentsession: the latest session, for "next session due"
-# 12. treatments_topicalregimen: topical regimens
-# 13. treatments_skintest: skin tests
-# 14. treatments_clinicalphoto: the photo timeline, with linked sessions
-# 15. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
-# 16. patients_scarassessment: the progress timeline's scores, with ice pick counts summed
-# 17. treatments_treatmentsession: the progress timeline's sessions (none, so no prefetches)
-# 18. treatments_clinicalphoto: the progress timeline's photo days
-# 19. treatments_referralletter: the patient's letters to the referrer
-# 20. treatments_scar: the scar register section (no scars, so neither their treatments nor
+# 3. permissions and role, one query (as above)
+# 4. patients_patient: the patient (access helper)
+# 5. patients_photoconsent: all the patient's consents, prefetched in one query
+# 6. clinic_accesslog INSERT: the access-log row for this view
+# 7. patients_scarassessment: assessments for the progress table and trend charts
+# 8. scheduling_appointment: the appointments section (with patient, dermatologist, room)
+# 9. treatments_treatmentsession: the treatment timeline (no sessions here, so no prefetches)
+# 10. treatments_treatmentsession: the latest session, for "next session due"
+# 11. treatments_topicalregimen: topical regimens
+# 12. treatments_skintest: skin tests
+# 13. treatments_clinicalphoto: the photo timeline, with linked sessions
+# 14. patients_scarassessment: the progress timeline's scores, with ice pick counts summed
+# 15. treatments_treatmentsession: the progress timeline's sessions (none, so no prefetches)
+# 16. treatments_clinicalphoto: the progress timeline's photo days
+# 17. treatments_referralletter: the patient's letters to the referrer
+# 18. treatments_scar: the scar register section (no scars, so neither their treatments nor
 #     their statuses are read)
 
-CHART_QUERIES_FRONT_DESK = 10
-# 1-7, 9 and 15 above (front desk sees neither scores nor treatments), plus
+CHART_QUERIES_FRONT_DESK = 8
+# 1-6 and 8 above (front desk sees neither scores nor treatments), plus
 # treatments_treatmentsession: when the next session is due and its kind, to book it.
 
 

@@ -15,24 +15,23 @@ from tests.scheduling.factories import AppointmentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
-DAY_VIEW_QUERIES = 7
+DAY_VIEW_QUERIES = 5
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
-# 3. auth_permission via auth_user_user_permissions: the user's own permissions
-# 4. auth_permission via auth_group_permissions: the role's permissions
-# 5. scheduling_appointment JOIN patients_patient, auth_user, scheduling_room: the day's visits
-# 6. auth_user: the dermatologists, one column each
-# 7. auth_group via auth_user_groups: the role badge in the navigation bar (context processor)
+# 3. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
+#    auth_group: the user's own and the role's permissions and the role badge's group names, in
+#    one query (clinic/auth_backend.py)
+# 4. scheduling_appointment JOIN patients_patient, auth_user, scheduling_room: the day's visits
+# 5. auth_user: the dermatologists, one column each
 
-ROOM_VIEW_QUERIES = 7
-# The same, with 6. scheduling_room: the rooms in use, one column each.
+ROOM_VIEW_QUERIES = 5
+# The same, with 5. scheduling_room: the rooms in use, one column each.
 
-WEEK_VIEW_QUERIES = 8
-# 1-4. session, user and permissions, as above
-# 5. auth_user: the dermatologist whose week it is (access helper)
-# 6. scheduling_appointment JOIN patient, dermatologist, room: their visits that week
-# 7. auth_group via auth_user_groups: the role badge
-# 8. auth_user: the dermatologists, for the switcher above the grid
+WEEK_VIEW_QUERIES = 6
+# 1-3. session, user and permissions with the role, as above
+# 4. auth_user: the dermatologist whose week it is (access helper)
+# 5. scheduling_appointment JOIN patient, dermatologist, room: their visits that week
+# 6. auth_user: the dermatologists, for the switcher above the grid
 
 DERMATOLOGISTS = 4
 

@@ -82,10 +82,11 @@ def test_fhir_export_query_count_is_flat(
     derm_client, dermatologist, patient, django_assert_max_num_queries
 ):
     history(patient, dermatologist, sessions=1)
-    # Session, user, permissions (2), patient; assessments, grid rows; sessions (1) and one per
-    # modality (6); adverse events; consents; photos; access-log insert.
-    with django_assert_max_num_queries(20):
+    # Session, user, permissions (one query, clinic/auth_backend.py), patient; assessments, grid
+    # rows; sessions (1) and one per modality (6); adverse events; consents; photos; access-log
+    # insert.
+    with django_assert_max_num_queries(18):
         derm_client.get(url(patient))
     history(patient, dermatologist, sessions=6, start=dt.date(2025, 1, 1))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(18):
         assert derm_client.get(url(patient)).status_code == 200

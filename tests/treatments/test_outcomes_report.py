@@ -139,9 +139,10 @@ def test_pseudonym_is_stable_and_keyed(settings):
     assert pseudonym(7) != first
 
 
-# Session, user, two permission lookups, role badge; dermatologists for the filter; session ids
-# per procedure table (6); adverse events; sessions; assessments; the per-scar response table.
-REPORT_QUERIES = 16
+# Session, user, permissions with the role badge (one query); dermatologists for the filter;
+# session ids per procedure table (6); adverse events; sessions; assessments; the per-scar
+# response table.
+REPORT_QUERIES = 14
 
 
 def test_report_query_count_is_flat(derm_client, dermatologist, django_assert_max_num_queries):

@@ -244,4 +244,4 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
 
 
 # The dermatologist's chart (see tests/patients/test_query_budget.py) plus one photo query.
-CHART_WITH_PHOTOS_QUERIES = 20
+CHART_WITH_PHOTOS_QUERIES = 18

@@ -156,9 +156,9 @@ def summary_queries(client, patient, django_assert_max_num_queries, budget):
         assert client.get(summary_url(patient)).status_code == 200
 
 
-# Session, user, two permission lookups, role badge; patient; assessments (1); sessions (1) and
-# one per modality (6); adverse events; topicals; frontal photos; access-log insert.
-SUMMARY_QUERIES = 19
+# Session, user, permissions with the role badge (one query); patient; assessments (1); sessions
+# (1) and one per modality (6); adverse events; topicals; frontal photos; access-log insert.
+SUMMARY_QUERIES = 17
 
 
 def test_summary_query_count_is_flat(

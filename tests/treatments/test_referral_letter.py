@@ -99,8 +99,8 @@ def test_letter_page_query_count_is_flat(
     derm_client, dermatologist, patient, django_assert_max_num_queries
 ):
     history(patient, dermatologist, sessions=1)
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(18):
         derm_client.get(new_url(patient))
     history(patient, dermatologist, sessions=6, start=dt.date(2025, 1, 1))
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(18):
         assert derm_client.get(new_url(patient)).status_code == 200
