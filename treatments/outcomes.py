@@ -36,7 +36,8 @@ class ScoreSnapshot:
     dlqi: int | None = None
 
     def score(self, key: str) -> int | None:
-        return getattr(self, key)
+        value: int | None = getattr(self, key)
+        return value
 
 
 @dataclass(frozen=True)
@@ -322,7 +323,7 @@ def course_of(sessions: Sequence[ReportSession], history: Sequence[Assessment]) 
     for s in sessions:
         if s.day < first.day:
             first = s
-    changes = []
+    changes: list[tuple[int | None, int | None, tuple[int, int] | None]] = []
     base = baseline_of(history, first.day)
     for _, days in FOLLOW_UPS:
         later = follow_up_of(history, first.day, days) if base is not None else None
@@ -334,7 +335,7 @@ def course_of(sessions: Sequence[ReportSession], history: Sequence[Assessment]) 
         )
         changes.append(
             (
-                None if ecca_pair is None else later.ecca - base.ecca,
+                None if ecca_pair is None else ecca_pair[1] - ecca_pair[0],
                 None if base.gb is None or later.gb is None else later.gb - base.gb,
                 ecca_pair,
             )
