@@ -166,7 +166,7 @@ def build_timeline(
     top = TOP
     for title, scale_max, keys in PANELS:
         bottom = top + PANEL_HEIGHT
-        values = [s.score(k) for s in ordered for k, _ in keys if s.score(k) is not None]
+        values = [v for s in ordered for k, _ in keys if (v := s.score(k)) is not None]
         y_max = min(nice_ceiling(max(values)), scale_max) if values else 1
 
         def y_of(value: float, bottom: float = bottom, y_max: float = y_max) -> float:
@@ -177,9 +177,9 @@ def build_timeline(
                 key,
                 label,
                 [
-                    Point(x_of(s.day), y_of(s.score(key)), s.day, s.score(key))
+                    Point(x_of(s.day), y_of(value), s.day, value)
                     for s in ordered
-                    if s.score(key) is not None
+                    if (value := s.score(key)) is not None
                 ],
             )
             for key, label in keys
