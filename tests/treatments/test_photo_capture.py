@@ -230,17 +230,15 @@ def test_next_view_walks_the_standard_series():
     assert next_view("nonsense") == "frontal"
 
 
-CAPTURE_PAGE_QUERIES = 10
+CAPTURE_PAGE_QUERIES = 8
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
-# 3. auth_permission via auth_user_user_permissions: the user's own permissions
-# 4. auth_permission via auth_group_permissions: the role's permissions
-# 5. patients_patient: the patient (access helper)
-# 6. INSERT clinic_accesslog: the page is an access to the record
-# 7. patients_photoconsent: clinical photo consent in force
-# 8. treatments_treatmentsession: the session the page was started from (?session=)
-# 9. treatments_clinicalphoto: every series' baseline, one query whatever the number of photos
-# 10. auth_group via auth_user_groups: the role badge in the navigation bar
+# 3. permissions and the role badge's groups, one query (clinic/auth_backend.py)
+# 4. patients_patient: the patient (access helper)
+# 5. INSERT clinic_accesslog: the page is an access to the record
+# 6. patients_photoconsent: clinical photo consent in force
+# 7. treatments_treatmentsession: the session the page was started from (?session=)
+# 8. treatments_clinicalphoto: every series' baseline, one query whatever the number of photos
 
 
 @pytest.mark.parametrize("photos", [1, 8])

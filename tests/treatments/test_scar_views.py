@@ -249,10 +249,10 @@ def test_map_queries_are_flat(derm_client, patient, dermatologist, django_assert
         scars += [place_scar(patient, dermatologist, x=0.7, y=0.5) for _ in range(count - 5)]
         scar_links_set(procedure=procedure, scars=scars)
         assert Scar.objects.current().count() == count
-        # 1 session, 2 user, 3-4 permissions (user, group), 5 patient, 6 access-log insert,
-        # 7 scars with their number of treatments, 8 their treatments with session dates,
-        # 9 their status changes, 10 the user's role for the navigation bar.
-        with django_assert_num_queries(10):
+        # 1 session, 2 user, 3 permissions and role (one query), 4 patient, 5 access-log insert,
+        # 6 scars with their number of treatments, 7 their treatments with session dates,
+        # 8 their status changes.
+        with django_assert_num_queries(8):
             assert derm_client.get(register_url(patient)).status_code == 200
 
 
