@@ -12,7 +12,7 @@ from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.audit import access_record
 from patients.forms import ScarAssessmentForm, cell_name
 from patients.history import assessment_change_log
-from patients.models import DLQI_FIELDS, MAX_COUNT_PER_CELL, FacialRegion, ScarAssessment
+from patients.models import DLQI_FIELDS, MAX_COUNT_PER_CELL, FacialRegion, Patient, ScarAssessment
 from patients.services import (
     AssessmentWarningsNotAcknowledged,
     assessment_amend,
@@ -50,11 +50,13 @@ def assessment_create(request, pk: int):
         patient,
         title="Record scar assessment",
         warnings=warnings,
-        # Before anything is typed: today's assessment may only need amending.
-        recorded_today=[]
-        if request.POST
-        else list(ScarAssessment.objects.same_day_as(patient=patient, day=timezone.localdate())),
+        recorded_today=[] if request.POST else _recorded_today(patient),
     )
+
+
+def _recorded_today(patient: Patient) -> list[ScarAssessment]:
+    """Shown before anything is typed: today's assessment may only need amending."""
+    return list(ScarAssessment.objects.same_day_as(patient=patient, day=timezone.localdate()))
 
 
 @permission_required("patients.change_scarassessment", raise_exception=True)
