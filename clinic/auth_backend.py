@@ -8,8 +8,13 @@ looks for them. Nothing is kept between requests: a role change or a deactivatio
 next request, as before.
 """
 
+from typing import Protocol, cast
+
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
+from django.db.models import Model
 
 # Where the group names are kept on the user object (clinic.roles.role_of reads them).
 GROUP_NAMES_ATTR = "_clinic_group_names"
@@ -36,7 +41,14 @@ SELECT 'role', g.name
 """
 
 
-def load_access(user) -> None:
+class _PermissionCaches(Protocol):
+    """Where ModelBackend keeps a user's permissions for the request (not in django-stubs)."""
+
+    _user_perm_cache: set[str]
+    _group_perm_cache: set[str]
+
+
+def load_access(user: User | AnonymousUser) -> None:
     """Read the user's own permissions, their groups' permissions and their group names in one
     query, once per user object. A superuser's or an inactive user's permissions are left to
     ModelBackend (all of them, or none); their group names are still read."""
@@ -49,16 +61,22 @@ def load_access(user) -> None:
             found[kind].add(name)
     setattr(user, GROUP_NAMES_ATTR, frozenset(found["role"]))
     if user.is_active and not user.is_superuser:
+        caches = cast(_PermissionCaches, user)
         if not hasattr(user, "_user_perm_cache"):
-            user._user_perm_cache = found["user"]
+            caches._user_perm_cache = found["user"]
         if not hasattr(user, "_group_perm_cache"):
-            user._group_perm_cache = found["group"]
+            caches._group_perm_cache = found["group"]
 
 
 class ClinicBackend(ModelBackend):
     """ModelBackend whose permission lookups for a user cost one query (`load_access`)."""
 
-    def _get_permissions(self, user_obj, obj, from_name):
+    def _get_permissions(
+        self, user_obj: AbstractBaseUser | AnonymousUser, obj: Model | None, from_name: str
+    ) -> set[str]:
         if user_obj.is_active and not user_obj.is_anonymous and obj is None:
-            load_access(user_obj)
-        return super()._get_permissions(user_obj, obj, from_name)
+            # The project uses django.contrib.auth's default User (AUTH_USER_MODEL is not set).
+            load_access(cast(User, user_obj))
+        # ModelBackend._get_permissions is private and not in django-stubs.
+        permissions: set[str] = super()._get_permissions(user_obj, obj, from_name)  # type: ignore[misc]
+        return permissions

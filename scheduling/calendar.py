@@ -8,10 +8,12 @@ stretches to show any appointment booked outside them.
 
 import datetime as dt
 import math
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 from urllib.parse import urlencode
 
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from clinic.lib.display import doctor_name
@@ -60,7 +62,7 @@ class Grid:
     slot_minutes: int
 
 
-def _minutes(moment: dt.datetime) -> int:
+def _minutes(moment: dt.datetime | dt.time) -> int:
     return moment.hour * 60 + moment.minute
 
 
@@ -129,9 +131,10 @@ def build_grid(
                 cells.append(block)
                 covered_until[column.key] = index + block.rowspan
             elif index >= covered_until[column.key]:
-                cell = Cell(column=column, book_at=dt.datetime.combine(column.day, at))
+                book_at = dt.datetime.combine(column.day, at)
+                cell = Cell(column=column, book_at=book_at)
                 if book_url and (bookable_from is None or column.day >= bookable_from):
-                    cell.book_url = book_url(column, cell.book_at)
+                    cell.book_url = book_url(column, book_at)
                 cells.append(cell)
         rows.append(
             Row(
@@ -156,7 +159,7 @@ OFF_GRID_SHOWN = 20  # a busy day has hundreds of cancellations; more on request
 class CalendarPage:
     day: dt.date
     grid: Grid
-    appointments: list[Booked]
+    appointments: Sequence[Booked]
     off_grid: list[Booked]  # cancelled and no-show: they free their slot
     unassigned: list[Booked] = field(default_factory=list)  # room view: no room yet
     off_grid_limit: int | None = OFF_GRID_SHOWN  # None: list them all
@@ -175,7 +178,7 @@ def _book_url(column: Column, at: dt.datetime) -> str:
     return f"{reverse('scheduling:book')}?{urlencode(params)}"
 
 
-def _split(appointments: list[Booked]) -> tuple[list[Booked], list[Booked]]:
+def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
     active = [a for a in appointments if a.is_active]
     return active, [a for a in appointments if not a.is_active]
 
@@ -184,7 +187,8 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments with patient, dermatologist and room.
     appointments = calendar_visits(Appointment.objects.on_day(day))
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
-    people = {user.pk: user for user in dermatologists()}
+    # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
+    people = {user.pk: cast(User, user) for user in dermatologists()}
     for appointment in appointments:
         people.setdefault(appointment.dermatologist_id, appointment.dermatologist)
     today = clock.today()
@@ -217,7 +221,7 @@ def day_by_room(day: dt.date) -> CalendarPage:
     rooms = {room.pk: room for room in Room.objects.filter(active=True)}
     for appointment in appointments:
         if appointment.room is not None:
-            rooms.setdefault(appointment.room_id, appointment.room)
+            rooms.setdefault(appointment.room.pk, appointment.room)
     today = clock.today()
     columns = [
         Column(
@@ -244,7 +248,7 @@ def day_by_room(day: dt.date) -> CalendarPage:
     )
 
 
-def week_of(dermatologist, day: dt.date) -> CalendarPage:
+def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
     """Monday to Sunday around `day`: the clinic's opening days, plus any day with a booking."""
     monday = clock.week_start(day)
     start, _ = clock.day_bounds(monday)

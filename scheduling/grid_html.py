@@ -7,6 +7,7 @@ with plain string joins. Every value that comes from the database or a user is e
 
 import datetime as dt
 from collections.abc import Callable
+from typing import cast
 
 from django.urls import reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
@@ -16,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from scheduling import rules
 from scheduling.calendar import Booked, Cell, Grid
 from scheduling.clock import local
+from scheduling.models import Room
 
 _MODE_ROOMS = "rooms"
 
@@ -63,7 +65,8 @@ class _Writer:
         if self.mode == _MODE_ROOMS:
             where = f" · {self._person(a)}"
         elif a.room_id is not None:
-            where = f" · {escape(a.room.name)}"
+            # A room id means the room was read with the visit.
+            where = f" · {escape(cast(Room, a.room).name)}"
         else:
             where = ""
         out.append(
@@ -97,7 +100,9 @@ class _Writer:
                 self.visit(appointment, out)
             out.append("</td>")
         elif cell.book_url and self.can_book:
-            label = f"Book {escape(cell.column.label)}, {_short_day(cell.book_at)} at {at}"
+            # An empty slot with a booking link has its moment (calendar.build_grid).
+            book_at = cast(dt.datetime, cell.book_at)
+            label = f"Book {escape(cell.column.label)}, {_short_day(book_at)} at {at}"
             out.append(
                 f'<td class="calendar-slot"><a class="slot-link" href="{escape(cell.book_url)}" '
                 f'aria-label="{label}"></a></td>'
@@ -133,7 +138,7 @@ def render_grid(
         '<thead><tr><th scope="col" class="calendar-time">Time</th>'
     ]
     for column in grid.columns:
-        label = escape(column.label)
+        label: str = escape(column.label)
         if column.link:
             label = f'<a href="{escape(column.link)}">{label}</a>'
         today_class = "is-today" if column.is_today else ""

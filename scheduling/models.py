@@ -3,9 +3,10 @@ import hashlib
 import secrets
 
 from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -230,7 +231,7 @@ class Appointment(models.Model):
         self.status = rules.Status(to).value
 
 
-def dermatologists():
+def dermatologists() -> QuerySet[AbstractBaseUser]:
     """Active users who take appointments: those whose role lets them progress their own visits.
 
     By permission, never by group name; a superuser is not a column on the calendar unless given

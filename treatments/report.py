@@ -16,16 +16,23 @@ import hmac
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import QuerySet
 from django.db.models.functions import Coalesce, TruncDate
 
 from patients.models import ScarAssessment
 from treatments.modalities import Modality
 from treatments.models import PROCEDURE_MODELS, AdverseEvent, TreatmentSession
 from treatments.outcomes import Assessment, GroupRow, ReportSession, report_rows, skin_band
-from treatments.report_sql import dataset_records_sql, local_midnight, outcomes_report_sql
+from treatments.report_sql import (
+    DatasetRecord,
+    dataset_records_sql,
+    local_midnight,
+    outcomes_report_sql,
+)
 
 CHUNK = 5000
 
@@ -42,10 +49,10 @@ def use_sql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def filtered_sessions(filters: ReportFilters):
+def filtered_sessions(filters: ReportFilters) -> QuerySet[TreatmentSession]:
     """Current sessions in the filters. Local dates compare as local midnights, so the index on
     performed_at serves them (`performed_at__date` would cast every row first)."""
-    sessions = TreatmentSession.objects.current()
+    sessions: QuerySet[TreatmentSession] = TreatmentSession.objects.current()
     if filters.start:
         sessions = sessions.filter(performed_at__gte=local_midnight(filters.start))
     if filters.end:
@@ -64,12 +71,16 @@ def report_sessions(filters: ReportFilters) -> list[ReportSession]:
     ids = sessions.values("pk")
     modalities: dict[int, set[str]] = defaultdict(set)
     for model in PROCEDURE_MODELS:
-        found = model.objects.filter(session__in=ids).values_list("session_id", flat=True)
+        # Each concrete procedure model has its `session`; the abstract Procedure does not.
+        procedures: QuerySet[Any] = model._default_manager.all()
+        found = procedures.filter(session__in=ids).values_list("session_id", flat=True)
         for session_id in found.iterator(chunk_size=CHUNK):
             modalities[session_id].add(model.MODALITY.value)
     events: dict[int, list[str]] = defaultdict(list)
-    found = AdverseEvent.objects.filter(session__in=ids).values_list("session_id", "event_type")
-    for session_id, event in found.iterator(chunk_size=CHUNK):
+    event_rows = AdverseEvent.objects.filter(session__in=ids).values_list(
+        "session_id", "event_type"
+    )
+    for session_id, event in event_rows.iterator(chunk_size=CHUNK):
         events[session_id].append(event)
     rows = sessions.annotate(
         day=TruncDate("performed_at"),
@@ -151,7 +162,7 @@ DATASET_HEADER = [
 ]
 
 
-def dataset_rows(filters: ReportFilters) -> Iterator[list]:
+def dataset_rows(filters: ReportFilters) -> Iterator[list[str | float]]:
     """One row per session: pseudonymous patient, Fitzpatrick band, months since the patient's
     baseline (first counting assessment, or first session without one), modalities, adverse
     events and the latest scores on or before the session. No names, MRNs, birth dates, contact
@@ -169,7 +180,7 @@ def dataset_rows(filters: ReportFilters) -> Iterator[list]:
         ]
 
 
-def dataset_records_python(filters: ReportFilters) -> Iterator[tuple]:
+def dataset_records_python(filters: ReportFilters) -> Iterator[DatasetRecord]:
     """The records of `report_sql.dataset_records_sql`, from the portable queries (held in
     memory: fine for the clinic sizes SQLite serves)."""
     sessions = sorted(report_sessions(filters), key=lambda s: (s.patient_id, s.day))

@@ -27,6 +27,7 @@ default filters, 1 s for one year, 0.13 s for one dermatologist's year.
 import bisect
 import datetime as dt
 from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -47,6 +48,15 @@ from treatments.outcomes import (
     Summary,
     rate_per_100,
 )
+
+if TYPE_CHECKING:  # treatments.report imports this module
+    from treatments.report import ReportFilters
+
+# Query parameters by name (%(name)s).
+Params = dict[str, Any]
+# A row of the de-identified data set: patient id, skin type, day, baseline day, modality values
+# joined by "+", adverse events joined by "+", ECCA, G&B (treatments.report.dataset_rows).
+DatasetRecord = tuple[int, int | None, dt.date, dt.date, str, str, int | None, int | None]
 
 BITS: dict[str, int] = {m.value: 1 << index for index, m in enumerate(Modality)}
 QUARTILES = "ARRAY[0.5, 0.25, 0.75]::float8[]"
@@ -78,11 +88,11 @@ def local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def _session_filters(filters) -> tuple[list[str], dict]:
+def _session_filters(filters: "ReportFilters") -> tuple[list[str], Params]:
     """WHERE clauses on treatments_treatmentsession `ts` for the filters, with their parameters.
     Dates compare performed_at with local midnights, so the indexes on performed_at serve them."""
     clauses = ["ts.archived_at IS NULL"]
-    params: dict = {"tz": timezone.get_current_timezone_name()}
+    params: Params = {"tz": timezone.get_current_timezone_name()}
     if filters.start:
         clauses.append("ts.performed_at >= %(start)s")
         params["start"] = local_midnight(filters.start)
@@ -95,7 +105,7 @@ def _session_filters(filters) -> tuple[list[str], dict]:
     return clauses, params
 
 
-def _sessions_sql(filters, *, patients: bool = False) -> tuple[str, dict]:
+def _sessions_sql(filters: "ReportFilters", *, patients: bool = False) -> tuple[str, Params]:
     """The CTEs `filtered` (current sessions in the filters, with day and skin type) and
     `sessions` (those with at least one procedure, with their modality mask); with `patients`,
     only the sessions of the patients in the %(patients)s array."""
@@ -122,7 +132,7 @@ def _sessions_sql(filters, *, patients: bool = False) -> tuple[str, dict]:
     return sql, params
 
 
-def _report_sql(filters) -> tuple[str, dict]:
+def _report_sql(filters: "ReportFilters") -> tuple[str, Params]:
     sessions, params = _sessions_sql(filters)
     params.update(
         lookback=BASELINE_LOOKBACK_DAYS,
@@ -230,15 +240,15 @@ def _summary(n: int, quartiles: Sequence[float] | None) -> Summary:
     return Summary(n, median, q1, q3)
 
 
-def _group_row(group: str, band: str, record: Sequence | None) -> GroupRow:
+def _group_row(group: str, band: str, record: Sequence[Any] | None) -> GroupRow:
     if record is None:
-        follow_ups = tuple(
+        empty = tuple(
             FollowUp(label, _summary(0, None), _summary(0, None), Share(0, 0))
             for label, _ in FOLLOW_UPS
         )
-        return GroupRow(group, band, 0, 0, follow_ups, ())
+        return GroupRow(group, band, 0, 0, empty, ())
     patients, sessions = record[2], int(record[3])
-    follow_ups = []
+    follow_ups: list[FollowUp] = []
     for index, (label, _) in enumerate(FOLLOW_UPS):
         n_ecca, ecca, n_gb, gb, eligible, responded = record[4 + 6 * index : 10 + 6 * index]
         follow_ups.append(
@@ -250,7 +260,7 @@ def _group_row(group: str, band: str, record: Sequence | None) -> GroupRow:
     return GroupRow(group, band, patients, sessions, tuple(follow_ups), events)
 
 
-def outcomes_report_sql(filters) -> list[GroupRow]:
+def outcomes_report_sql(filters: "ReportFilters") -> list[GroupRow]:
     """The rows of `treatments.outcomes.report_rows`, in its order, from one statement."""
     sql, params = _report_sql(filters)
     with transaction.atomic(), connection.cursor() as cursor:
@@ -258,7 +268,7 @@ def outcomes_report_sql(filters) -> list[GroupRow]:
             cursor.execute(setting)
         cursor.execute(sql, params)
         records = cursor.fetchall()
-    found: dict[int, dict[str, Sequence]] = {}
+    found: dict[int, dict[str, Sequence[Any]]] = {}
     ranks: dict[int, int] = {}
     for record in records:
         grp, band, rank = record[0], record[1] or BAND_ALL, record[-3]
@@ -280,7 +290,7 @@ def outcomes_report_sql(filters) -> list[GroupRow]:
 # ----------------------------------------------------------------------------------------------
 
 
-def _dataset_sql(filters) -> tuple[str, dict]:
+def _dataset_sql(filters: "ReportFilters") -> tuple[str, Params]:
     sessions, params = _sessions_sql(filters, patients=True)
     sql = f"""
     WITH {sessions}
@@ -303,9 +313,13 @@ ASSESSMENTS_SQL = """
 """
 
 
-def _histories(rows: Sequence[tuple]) -> dict[int, list[tuple]]:
+# (day, ECCA, G&B) of an assessment.
+Scores = tuple[dt.date, int | None, int | None]
+
+
+def _histories(rows: Sequence[tuple[Any, ...]]) -> dict[int, list[Scores]]:
     """(day, ECCA, G&B) by patient, one per day, oldest first."""
-    found: dict[int, list[tuple]] = {}
+    found: dict[int, list[Scores]] = {}
     for patient_id, day, ecca, gb in rows:
         history = found.setdefault(patient_id, [])
         if history and history[-1][0] == day:
@@ -320,7 +334,7 @@ def _histories(rows: Sequence[tuple]) -> dict[int, list[tuple]]:
 PATIENTS_PER_QUERY = 1000
 
 
-def _dataset_patients_sql(filters) -> tuple[str, dict]:
+def _dataset_patients_sql(filters: "ReportFilters") -> tuple[str, Params]:
     clauses, params = _session_filters(filters)
     sql = f"""
     SELECT DISTINCT ts.patient_id FROM treatments_treatmentsession ts
@@ -330,7 +344,7 @@ def _dataset_patients_sql(filters) -> tuple[str, dict]:
     return sql, params
 
 
-def dataset_records_sql(filters) -> Iterator[tuple]:
+def dataset_records_sql(filters: "ReportFilters") -> Iterator[DatasetRecord]:
     """(patient id, skin type, day, baseline day, modality values joined by "+", adverse events
     joined by "+", ECCA, G&B) per session, by patient then day, PATIENTS_PER_QUERY patients at a
     time (keyset pagination on the patient id; per step the patients, their sessions and their

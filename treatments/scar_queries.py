@@ -1,15 +1,25 @@
 """Reads for the scar register, the chart panel and the outcomes report: a fixed number of
 queries however many scars a patient (or the clinic) has."""
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Protocol, cast
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from patients.models import Patient
-from treatments.models import Scar, ScarStatusChange, ScarTreatment, SubcisionProcedure
+from treatments.models import (
+    Procedure,
+    Scar,
+    ScarStatusChange,
+    ScarTreatment,
+    SubcisionProcedure,
+)
 from treatments.scar_response import (
+    ModalityResponseRow,
     ResponseStep,
     ScarFacts,
     cross_response,
@@ -38,7 +48,7 @@ class Register:
         return sum(1 for s in self.scars if s.status == "active")
 
 
-def _current_links():
+def _current_links() -> QuerySet[ScarTreatment]:
     # A treatment counts while its session does (an archived session leaves the response).
     return ScarTreatment.objects.filter(
         Q(cross__session__archived_at__isnull=True, cross__isnull=False)
@@ -52,14 +62,14 @@ def patient_register(patient: Patient) -> Register:
     scars = list(Scar.objects.of_patient(patient).for_map())
     if not scars:
         return Register([])
-    treated: dict[int, list] = defaultdict(list)
+    treated: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     links = _current_links().filter(scar__patient=patient, scar__archived_at__isnull=True)
     for scar_id, cross_at, punch_at in links.values_list(
         "scar_id", "cross__session__performed_at", "punch__session__performed_at"
     ):
         kind, at = ("cross", cross_at) if cross_at else ("punch", punch_at)
         treated[scar_id].append((kind, timezone.localtime(at).date()))
-    statuses: dict[int, list] = defaultdict(list)
+    statuses: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
     changes = ScarStatusChange.objects.filter(scar__patient=patient, scar__archived_at__isnull=True)
     for scar_id, status, day in changes.values_list("scar_id", "status", "recorded_on"):
         statuses[scar_id].append((status, day))
@@ -94,7 +104,7 @@ def subcisions_over(scar: Scar) -> list[SubcisionProcedure]:
     return [row for row in rows if scar.region in row.regions]
 
 
-def clinic_response(modalities=PICKING_MODALITIES):
+def clinic_response(modalities: Sequence[str] = PICKING_MODALITIES) -> list[ModalityResponseRow]:
     """Per-scar response for the outcomes report: one query over every current scar of a
     current patient that was treated."""
     links = Q(treatments__cross__session__archived_at__isnull=True)
@@ -122,12 +132,18 @@ def clinic_response(modalities=PICKING_MODALITIES):
     )
 
 
-def attach_linked_scars(procedures: list) -> list:
+class _LinkedScars(Protocol):
+    """A CROSS or punch procedure once `attach_linked_scars` has set the scars it treated."""
+
+    linked_scars: list[Scar]
+
+
+def attach_linked_scars(procedures: list[Procedure]) -> list[Procedure]:
     """Sets `linked_scars` on each CROSS and punch procedure of a session, in one query."""
     picking = [p for p in procedures if p.MODALITY.value in PICKING_MODALITIES]
     if not picking:
         return procedures
-    by_key: dict[tuple[str, int], list[Scar]] = defaultdict(list)
+    by_key: dict[tuple[str, int | None], list[Scar]] = defaultdict(list)
     links = ScarTreatment.objects.filter(
         Q(cross__in=[p for p in picking if p.MODALITY.value == "cross"])
         | Q(punch__in=[p for p in picking if p.MODALITY.value == "punch"])
@@ -136,5 +152,7 @@ def attach_linked_scars(procedures: list) -> list:
         key = ("cross", link.cross_id) if link.cross_id else ("punch", link.punch_id)
         by_key[key].append(link.scar)
     for procedure in picking:
-        procedure.linked_scars = by_key[(procedure.MODALITY.value, procedure.pk)]
+        cast(_LinkedScars, procedure).linked_scars = by_key[
+            (procedure.MODALITY.value, procedure.pk)
+        ]
     return procedures

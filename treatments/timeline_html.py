@@ -21,7 +21,7 @@ def _n(value: float) -> str:
     return f"{float(value):.1f}"
 
 
-def _v(value) -> str:
+def _v(value: float) -> str:
     """A number as {{ value }} writes it."""
     return str(value) if type(value) is int else escape(localize(value))
 
@@ -109,7 +109,7 @@ def timeline_marks(t: Timeline) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
 
 
-def _score(value) -> str:
+def _score(value: float | None) -> str:
     return "" if value is None else _v(value)
 
 
