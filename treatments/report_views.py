@@ -19,6 +19,7 @@ from treatments.report import (
     DATASET_HEADER,
     ReportFilters,
     dataset_rows,
+    filtered_sessions,
     group_label,
     outcomes_report,
 )
@@ -63,7 +64,7 @@ def _rows(request):
 @permission_required(REPORT_PERMISSION, raise_exception=True)
 def outcomes_report_view(request):
     started = time.perf_counter()
-    form, _, rows = _rows(request)
+    form, filters, rows = _rows(request)
     elapsed_ms = round(1000 * (time.perf_counter() - started))
     labelled = [(group_label(r.group), r) for r in rows]
     changes = [
@@ -84,7 +85,7 @@ def outcomes_report_view(request):
         "window_days": FOLLOW_UP_WINDOW_DAYS,
         "lookback_days": BASELINE_LOOKBACK_DAYS,
         "elapsed_ms": elapsed_ms,
-        "scar_response": clinic_response(),
+        "scar_response": clinic_response(sessions=filtered_sessions(filters)),
     }
     return render(request, "treatments/outcomes_report.html", context)
 

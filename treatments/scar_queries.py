@@ -17,6 +17,7 @@ from treatments.models import (
     ScarStatusChange,
     ScarTreatment,
     SubcisionProcedure,
+    TreatmentSession,
 )
 from treatments.scar_response import (
     ModalityResponseRow,
@@ -104,25 +105,26 @@ def subcisions_over(scar: Scar) -> list[SubcisionProcedure]:
     return [row for row in rows if scar.region in row.regions]
 
 
-def clinic_response(modalities: Sequence[str] = PICKING_MODALITIES) -> list[ModalityResponseRow]:
+def clinic_response(
+    modalities: Sequence[str] = PICKING_MODALITIES,
+    *,
+    sessions: QuerySet[TreatmentSession] | None = None,
+) -> list[ModalityResponseRow]:
     """Per-scar response for the outcomes report: one query over every current scar of a
-    current patient that was treated."""
-    links = Q(treatments__cross__session__archived_at__isnull=True)
+    current patient treated in `sessions` (the report's filtered sessions; all current sessions
+    when None), counting only those sessions."""
+    cross = Q(treatments__cross__isnull=False, treatments__cross__session__archived_at__isnull=True)
+    punch = Q(treatments__punch__isnull=False, treatments__punch__session__archived_at__isnull=True)
+    if sessions is not None:
+        chosen = sessions.values("pk")
+        cross &= Q(treatments__cross__session__in=chosen)
+        punch &= Q(treatments__punch__session__in=chosen)
     rows = (
         Scar.objects.current()
         .filter(patient__archived_at__isnull=True)
         .annotate(
-            cross_n=Count(
-                "treatments", filter=links & Q(treatments__cross__isnull=False), distinct=True
-            ),
-            punch_n=Count(
-                "treatments",
-                filter=Q(
-                    treatments__punch__isnull=False,
-                    treatments__punch__session__archived_at__isnull=True,
-                ),
-                distinct=True,
-            ),
+            cross_n=Count("treatments", filter=cross, distinct=True),
+            punch_n=Count("treatments", filter=punch, distinct=True),
         )
         .filter(Q(cross_n__gt=0) | Q(punch_n__gt=0))
         .values_list("status", "cross_n", "punch_n")

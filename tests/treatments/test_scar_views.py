@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from clinic.roles import Role
 from tests.treatments.factories import TreatmentSessionFactory, cross
 from tests.treatments.scar_factories import place_scar
 from tests.treatments.test_session_views import CROSS, session_data
@@ -271,6 +272,32 @@ def test_outcomes_report_shows_per_scar_response(derm_client, patient, dermatolo
     rows = {(r.modality, r.sessions): r for r in response.context["scar_response"]}
     assert (rows[("cross", "2")].scars, rows[("cross", "2")].responded) == (2, 1)
     assert 'id="scar-response-report"' in response.content.decode()
+
+
+def test_per_scar_response_follows_the_report_filters(derm_client, patient, dermatologist):
+    from tests.factories import UserFactory
+
+    scars = [place_scar(patient, dermatologist) for _ in range(2)]
+    for weeks in (8, 4):
+        session = TreatmentSessionFactory(
+            patient=patient,
+            clinician=dermatologist,
+            performed_at=timezone.now() - dt.timedelta(weeks=weeks),
+        )
+        scar_links_set(procedure=session.cross_procedures.get(), scars=scars)
+    six_weeks_ago = timezone.localdate() - dt.timedelta(weeks=6)
+
+    def rows(query: str) -> dict:
+        page = derm_client.get(f"/treatments/reports/outcomes/?{query}")
+        return {(r.modality, r.sessions): r.scars for r in page.context["scar_response"]}
+
+    # Since six weeks ago only the later session counts: each scar has had one CROSS session.
+    assert rows(f"start={six_weeks_ago.isoformat()}")[("cross", "1")] == 2
+    assert rows(f"start={six_weeks_ago.isoformat()}")[("cross", "2")] == 0
+    # Another dermatologist treated none of them.
+    other = UserFactory(role=Role.DERMATOLOGIST)
+    assert all(n == 0 for n in rows(f"dermatologist={other.pk}").values())
+    assert rows("")[("cross", "2")] == 2
 
 
 def test_chart_flags_non_responders_and_the_suggestion_can_be_dismissed(
