@@ -88,7 +88,56 @@ class AppointmentQuerySet(models.QuerySet):
         return self.for_calendar().only(*GRID_FIELDS)
 
 
-class Appointment(models.Model):
+class VisitDisplay:
+    """How a visit reads on a page (labels, local times, what may be done now), shared by the
+    Appointment model and the calendar's plain-row Visit so the two never disagree."""
+
+    __slots__ = ()
+
+    kind: str
+    status: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+
+    # Labels by plain dict lookups: get_FOO_display() rebuilds a dict of the choices on every call,
+    # and a busy day's calendar asks hundreds of times.
+    @property
+    def kind_label(self) -> str:
+        return _KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def status_label(self) -> str:
+        return _STATUS_LABELS.get(self.status, self.status)
+
+    @property
+    def is_active(self) -> bool:
+        return rules.is_active(self.status)
+
+    @property
+    def local_starts_at(self) -> dt.datetime:
+        return local(self.starts_at)
+
+    @property
+    def local_ends_at(self) -> dt.datetime:
+        return local(self.ends_at)
+
+    @property
+    def time_range(self) -> str:
+        return f"{self.local_starts_at:%H:%M}-{self.local_ends_at:%H:%M}"
+
+    @property
+    def available_actions(self) -> frozenset[rules.Action]:
+        """What may be done to this visit now (scheduling.rules.available_actions)."""
+        return rules.available_actions(
+            self.status,
+            day=self.local_starts_at.date(),
+            today=clock.today(),
+            starts_at=self.starts_at,
+            now=timezone.now(),
+        )
+
+
+class Appointment(VisitDisplay, models.Model):
     patient = models.ForeignKey(Patient, on_delete=models.PROTECT, related_name="appointments")
     dermatologist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments"
@@ -160,35 +209,9 @@ class Appointment(models.Model):
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": "The appointment must end after it starts."})
 
-    # Labels by plain dict lookups: get_FOO_display() rebuilds a dict of the choices on every call,
-    # and a busy day's calendar asks hundreds of times.
-    @property
-    def kind_label(self) -> str:
-        return _KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return _STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def is_active(self) -> bool:
-        return rules.is_active(self.status)
-
     @property
     def duration(self) -> dt.timedelta:
         return self.ends_at - self.starts_at
-
-    @property
-    def local_starts_at(self) -> dt.datetime:
-        return local(self.starts_at)
-
-    @property
-    def local_ends_at(self) -> dt.datetime:
-        return local(self.ends_at)
-
-    @property
-    def time_range(self) -> str:
-        return f"{self.local_starts_at:%H:%M}-{self.local_ends_at:%H:%M}"
 
     @property
     def patient_short_name(self) -> str:
@@ -199,16 +222,6 @@ class Appointment(models.Model):
         return frozenset(s.value for s in rules.TRANSITIONS[rules.Status(self.status)])
 
     # State changes of this one row. The services lock the row, call these and save.
-    @property
-    def available_actions(self) -> frozenset[rules.Action]:
-        """What may be done to this visit now (scheduling.rules.available_actions)."""
-        return rules.available_actions(
-            self.status,
-            day=self.local_starts_at.date(),
-            today=clock.today(),
-            starts_at=self.starts_at,
-            now=timezone.now(),
-        )
 
     def check_in(self, *, at: dt.datetime) -> None:
         rules.check_move(self.status, rules.Status.CHECKED_IN)

@@ -10,17 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.utils import timezone
 
-from scheduling import clock, rules
-from scheduling.clock import local
-from scheduling.models import (
-    _KIND_LABELS,
-    _STATUS_LABELS,
-    Appointment,
-    AppointmentQuerySet,
-    Room,
-)
+from scheduling.models import Appointment, AppointmentQuerySet, Room, VisitDisplay
 
 _COLUMNS = (
     *("pk", "patient_id", "dermatologist_id", "room_id", "starts_at", "ends_at", "kind"),
@@ -42,7 +33,7 @@ class VisitPatient:
 
 
 @dataclass(slots=True, eq=False)
-class Visit:
+class Visit(VisitDisplay):
     """The part of an Appointment a calendar page shows, with the same names."""
 
     pk: int
@@ -70,40 +61,6 @@ class Visit:
 
     def __hash__(self) -> int:
         return hash(self.pk)
-
-    @property
-    def kind_label(self) -> str:
-        return _KIND_LABELS.get(self.kind, self.kind)
-
-    @property
-    def status_label(self) -> str:
-        return _STATUS_LABELS.get(self.status, self.status)
-
-    @property
-    def is_active(self) -> bool:
-        return rules.is_active(self.status)
-
-    @property
-    def local_starts_at(self) -> dt.datetime:
-        return local(self.starts_at)
-
-    @property
-    def local_ends_at(self) -> dt.datetime:
-        return local(self.ends_at)
-
-    @property
-    def time_range(self) -> str:
-        return f"{self.local_starts_at:%H:%M}-{self.local_ends_at:%H:%M}"
-
-    @property
-    def available_actions(self) -> frozenset[rules.Action]:
-        return rules.available_actions(
-            self.status,
-            day=self.local_starts_at.date(),
-            today=clock.today(),
-            starts_at=self.starts_at,
-            now=timezone.now(),
-        )
 
 
 def calendar_visits(appointments: AppointmentQuerySet) -> list[Visit]:
