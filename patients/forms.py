@@ -41,19 +41,8 @@ class PatientForm(forms.ModelForm):
             "address",
             "emergency_contact_name",
             "emergency_contact_phone",
-            "fitzpatrick_type",
-            "active_acne",
-            "acne_onset_year",
-            "previous_treatments",
-            "on_isotretinoin",
-            "isotretinoin_stopped_on",
-            "allergies",
-            "pregnancy_status",
-            "pregnancy_status_recorded_on",
-            "on_anticoagulant",
-            "anticoagulant_agent",
-            "keloid_history",
-            "herpes_labialis_history",
+            # The skin and acne history, in the model's order (hidden from the front desk).
+            *Patient.CLINICAL_FIELDS,
         ]
         widgets = {
             "date_of_birth": DATE_INPUT,
