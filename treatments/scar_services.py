@@ -8,6 +8,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from patients.models import Patient
 from treatments import facemap
@@ -101,10 +102,12 @@ def scar_links_set(*, procedure: Procedure, scars: Iterable[Scar]) -> int:
         raise ValidationError("Pick scars of this patient only.")
     links = ScarTreatment.objects.filter(**{fk: procedure})
     have = set(links.values_list("scar_id", flat=True))
-    # Links made in error are removed: the procedure's own history keeps its scar count.
+    # Amending a session: a scar unticked was not treated by it. The link row goes, and its
+    # history keeps it (a "-" record per row, as each added link gets a "+" record below).
     links.exclude(scar_id__in=wanted).delete()
-    ScarTreatment.objects.bulk_create(
-        [ScarTreatment(scar_id=pk, **{fk: procedure}) for pk in wanted if pk not in have]
+    bulk_create_with_history(
+        [ScarTreatment(scar_id=pk, **{fk: procedure}) for pk in wanted if pk not in have],
+        ScarTreatment,
     )
     if wanted and procedure.scars_treated != len(wanted):
         procedure.scars_treated = len(wanted)

@@ -122,6 +122,21 @@ def test_linking_a_cross_procedure_sets_its_scar_count(patient, dermatologist):
     assert set(ScarTreatment.objects.values_list("scar__number", flat=True)) == {2, 3}
 
 
+def test_linking_and_unlinking_scars_is_kept_in_history(patient, dermatologist):
+    scars = [place_scar(patient, dermatologist) for _ in range(3)]
+    session = TreatmentSessionFactory(patient=patient, clinician=dermatologist)
+    procedure = session.cross_procedures.get()
+    scar_links_set(procedure=procedure, scars=scars[:2])
+    scar_links_set(procedure=procedure, scars=scars[1:])
+    history = ScarTreatment.history.order_by("history_id")
+    assert [(h.history_type, h.scar.number) for h in history] == [
+        ("+", 1),
+        ("+", 2),
+        ("-", 1),
+        ("+", 3),
+    ]
+
+
 def test_only_cross_and_punch_pick_scars(patient, dermatologist):
     scar = place_scar(patient, dermatologist)
     session = TreatmentSessionFactory(
