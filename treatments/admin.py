@@ -193,7 +193,7 @@ class ScarTreatmentInline(admin.TabularInline):
 
 
 @admin.register(Scar)
-class ScarAdmin(ClinicalRecordAdmin, HistoryAdmin):
+class ScarAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
     """The scar register: placed and treated in the app on the face map; here to read, amend
     the notes and archive."""
 

@@ -126,3 +126,24 @@ def test_on_postgresql_a_large_unfiltered_table_is_estimated_not_counted(db):
         )
     assert estimated_rows(Appointment.objects.all()) == ESTIMATE_FROM_ROWS * 2
     assert estimated_rows(Appointment.objects.filter(status="booked")) is None
+
+
+SCARS_QUERIES = 7
+# 5. COUNT(*) of the scars
+# 6. treatments_scar JOIN patients_patient: the page's rows
+# 7. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+
+
+@pytest.mark.parametrize("rows", [3, 30])
+def test_the_scar_register_admin_costs_the_same_for_3_and_30_scars(
+    admin_client_, django_assert_num_queries, rows
+):
+    from tests.treatments.scar_factories import place_scar
+
+    clinician = UserFactory(role=Role.DERMATOLOGIST)
+    for _ in range(rows):
+        place_scar(PatientFactory(), clinician, x=0.3, y=0.5)
+    with django_assert_num_queries(SCARS_QUERIES):
+        response = admin_client_.get("/admin/treatments/scar/")
+    assert response.status_code == 200
+    assert response.context["cl"].result_count == rows

@@ -331,3 +331,37 @@ def test_start_an_assessment_from_the_register(derm_client, patient, dermatologi
     bad = f"/patients/{patient.pk}/assessments/new/?cell_nose__ice_pick=-3&cell_x=4&assessor=9"
     form = derm_client.get(bad).context["form"]
     assert form["cell_nose__ice_pick"].value() is None
+
+
+def test_scar_page_queries_are_flat(derm_client, patient, dermatologist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    scar = place_scar(patient, dermatologist, x=0.3, y=0.5)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert derm_client.get(f"/treatments/scars/{scar.pk}/").status_code == 200
+        return len(ctx.captured_queries)
+
+    counts = []
+    for sessions in (1, 8):
+        while scar.treatments.count() < sessions:
+            done = scar.treatments.count()
+            session = TreatmentSessionFactory(
+                patient=patient,
+                clinician=dermatologist,
+                performed_at=timezone.now() - dt.timedelta(weeks=20 - 2 * done),
+            )
+            scar_links_set(procedure=session.cross_procedures.get(), scars=[scar])
+            scar_status_record(
+                scar=scar,
+                status="improved" if done % 2 else "active",
+                recorded_on=timezone.localdate() - dt.timedelta(weeks=19 - 2 * done),
+                by=dermatologist,
+            )
+        counts.append(queries())
+    # Session, user, permissions with the role, the scar with its patient, the access-log insert,
+    # its history, its statuses, its treatments with their sessions, subcisions over its region:
+    # the same for one treatment as for eight.
+    assert counts == [9, 9]
