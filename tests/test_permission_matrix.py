@@ -270,6 +270,7 @@ EXPECTED: dict[str, dict[str, tuple]] = {
     "treatments:photo_detail": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_export": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_file": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
+    "treatments:photo_thumb": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:photo_upload": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},
     "treatments:fhir_export": {"get": (L, 403, 200, 403), "post": (L, 403, 200, 403)},
     "treatments:filler_lots": {"get": (L, 403, 200, 200), "post": (L, 403, 200, 200)},

@@ -1,5 +1,6 @@
 """The treatment history section of the patient chart (registered in clinic.panels)."""
 
+import datetime as dt
 from urllib.parse import urlencode
 
 from django.db.models import Count, Exists, F, OuterRef, Window, prefetch_related_objects
@@ -11,13 +12,22 @@ from clinic.panels import Panel, register_chart_panel
 from patients.models import ConsentUse
 from treatments.modalities import Modality
 from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
-from treatments.outcomes import FOLLOW_UP_DAYS
-from treatments.patient_outcomes import attach_procedures, patient_outcomes, photo_days
+from treatments.outcomes import FOLLOW_UP_DAYS, response_per_modality
+from treatments.patient_outcomes import (
+    attach_procedures,
+    photo_days,
+    score_snapshots,
+    session_facts,
+    sessions_with_procedures,
+    timeline_sessions,
+)
 from treatments.photos import photo_series
 from treatments.timeline import MODALITY_LETTERS, build_timeline, table_rows
 
-SESSIONS_SHOWN = 30
-PHOTOS_PER_SERIES = 20
+# The chart shows the newest sessions and photos; "show all" lists the rest. Ten sessions and a
+# strip of eight photos per series are a screen each, and 100 thumbnails would be 100 requests.
+SESSIONS_SHOWN = 10
+PHOTOS_PER_SERIES = 8
 SERIES = ["view", "close_up_region", "lighting"]
 
 
@@ -36,9 +46,41 @@ def _book_next_url(patient, session: TreatmentSession | None, modalities) -> str
     return f"{url}?{urlencode(query)}"
 
 
+def _chart_sessions(
+    request, patient, since: dt.date | None, modalities: set[str]
+) -> list[TreatmentSession]:
+    """The patient's current sessions from `since` (all when None) with their procedures of the
+    given modalities, oldest first, loaded once per request: the progress timeline draws them
+    and the treatment section lists the newest of them, so a chart reads them once."""
+    memo = request.__dict__.setdefault("_chart_sessions", {})
+    if (patient.pk, since) not in memo:
+        memo[(patient.pk, since)] = sessions_with_procedures(
+            patient, since=since, modalities=modalities
+        )
+    return memo[(patient.pk, since)]
+
+
+def _listing_reach(session_days: list[dt.date], since: dt.date | None) -> dt.date | None:
+    """The first day to load sessions from: the timeline's `since`, or earlier when that leaves
+    fewer sessions than the treatment section lists (None: all). `session_days` oldest first."""
+    if since is None or len(session_days) <= SESSIONS_SHOWN:
+        return None
+    return min(since, session_days[-(SESSIONS_SHOWN + 1)])
+
+
+def _timeline_loaded(request, patient) -> list[TreatmentSession] | None:
+    """The newest first of what the timeline loaded, if that holds the sessions the treatment
+    section shows: the whole history, or more sessions than it lists."""
+    for (pk, since), sessions in request.__dict__.get("_chart_sessions", {}).items():
+        if pk == patient.pk and (since is None or len(sessions) > SESSIONS_SHOWN):
+            return sessions[::-1]
+    return None
+
+
 def treatment_panel(request, patient) -> dict:
-    # Queries, whatever the number of sessions: sessions with clinicians, one per modality (6),
-    # adverse events, topicals, skin tests, and the latest session when the timeline is filtered.
+    # Queries, whatever the number of sessions: sessions with clinicians and one per modality (7,
+    # none when the progress timeline above loaded them), adverse events, topicals, skin tests,
+    # and the latest session when the list is filtered.
     sessions = TreatmentSession.objects.current().filter(patient=patient)
     chosen = request.GET.get("modality")
     modality = Modality(chosen) if chosen in Modality._value2member_map_ else None
@@ -48,14 +90,19 @@ def treatment_panel(request, patient) -> dict:
     # The newest SESSIONS_SHOWN (one more is read to know whether there are more): a chart of
     # years of treatment stays one screen and a fixed number of rows until "show all".
     show_all = request.GET.get("sessions") == "all"
-    timeline = list(timeline if show_all else timeline[: SESSIONS_SHOWN + 1])
+    loaded = None if show_all or modality else _timeline_loaded(request, patient)
+    if loaded is not None:
+        timeline = loaded[: SESSIONS_SHOWN + 1]
+    else:
+        timeline = list(timeline if show_all else timeline[: SESSIONS_SHOWN + 1])
     more = not show_all and len(timeline) > SESSIONS_SHOWN
     timeline = timeline[:SESSIONS_SHOWN] if more else timeline
-    # One query per modality and one for adverse events, like with_procedures() without
-    # prefetch_related's related manager per session and relation.
-    attach_procedures(timeline)
+    if loaded is None:
+        # One query per modality, like with_procedures() without prefetch_related's related
+        # manager and queryset per session and relation.
+        attach_procedures(timeline)
     prefetch_related_objects(timeline, "adverse_events")
-    latest = timeline[0] if timeline and modality is None else sessions.first()
+    latest = (timeline[0] if timeline else None) if modality is None else sessions.first()
     today = timezone.localdate()
     topicals = list(patient.topicals.select_related("prescribed_by"))
     return {
@@ -128,7 +175,21 @@ register_chart_panel(
 def photo_panel(request, patient) -> dict:
     # Queries, whatever the number of photos: photos with their sessions (one), and the
     # patient's consents come from the chart's own prefetch.
-    photos = ClinicalPhoto.objects.current().filter(patient=patient).select_related("session")
+    # Only what the strip shows: a photo row has twenty columns (sizes, checksums, EXIF).
+    photos = (
+        ClinicalPhoto.objects.current()
+        .filter(patient=patient)
+        .select_related("session")
+        .only(
+            "pk",
+            "patient_id",
+            "taken_on",
+            "view",
+            "close_up_region",
+            "lighting",
+            "session__performed_at",
+        )
+    )
     if request.GET.get("photos") != "all":
         # The newest PHOTOS_PER_SERIES of each series, and each series' size, in the same query.
         newest_first = [F("taken_on").desc(), F("pk").desc()]
@@ -163,20 +224,55 @@ register_chart_panel(
 )
 
 
+# The chart's timeline covers this many days up to the patient's latest event; years of history
+# (hundreds of sessions and photo days) are one click away, and on the progress summary.
+TIMELINE_DAYS = 365
+
+
+def timeline_window(days: list[dt.date], *, whole: bool) -> dt.date | None:
+    """The first day the chart's timeline shows: TIMELINE_DAYS before the latest of `days`, or
+    None (everything) when asked for the whole history or when it all fits."""
+    if whole or not days:
+        return None
+    since = max(days) - dt.timedelta(days=TIMELINE_DAYS)
+    return since if min(days) < since else None
+
+
 def outcomes_panel(request, patient) -> dict:
-    """The progress timeline (scores with sessions and photo dates on one time axis) and the
-    response per modality. Queries, whatever the history's length: assessments with their ice
-    pick counts (one), sessions with clinicians and one per modality (seven), photo days (one),
-    referral letters (one)."""
-    data = patient_outcomes(patient)
-    days = photo_days(patient)
+    """The progress timeline (scores with sessions and photo dates on one time axis) over the
+    last year of the patient's history, or all of it on request, and the response per modality
+    over all of it. Queries, whatever the history's length: assessments with their ice pick
+    counts (one), every session's modalities (one), the shown sessions with clinicians and one
+    per modality (seven), photo days (one), referral letters (one)."""
+    snapshots = score_snapshots(patient)
+    facts = session_facts(patient)
+    photo_dates = photo_days(patient)
+    everything = [s.day for s in snapshots] + [f.day for f in facts] + photo_dates
+    whole = request.GET.get("timeline") == "all"
+    since = timeline_window(everything, whole=whole)
+    # Loaded once for both sections: the timeline's sessions, and at least the newest that the
+    # treatment section lists. Procedure tables of modalities none of them had are not read.
+    reach = _listing_reach([f.day for f in facts], since)
+    used = {m for f in facts if reach is None or f.day >= reach for m in f.modalities}
+    loaded = _chart_sessions(request, patient, reach, used)
+    shown = timeline_sessions([s for s in loaded if since is None or s.performed_on >= since])
+    if since is not None:
+        snapshots_shown = [s for s in snapshots if s.day >= since]
+        photo_dates = [d for d in photo_dates if d >= since]
+    else:
+        snapshots_shown = snapshots
     labels = {m.value: m.label for m in Modality}
-    used = list(dict.fromkeys(v for s in data.timeline_sessions for v, _ in s.modalities))
+    used = list(dict.fromkeys(v for s in shown for v, _ in s.modalities))
     return {
         "patient": patient,
-        "timeline": build_timeline(data.snapshots, data.timeline_sessions, days),
-        "rows": table_rows(data.snapshots, data.timeline_sessions, days),
-        "responses": [(labels.get(r.modality, r.modality), r) for r in data.responses],
+        "timeline": build_timeline(snapshots_shown, shown, photo_dates),
+        "rows": table_rows(snapshots_shown, shown, photo_dates),
+        "since": since,
+        "whole": whole,
+        "first_day": min(everything, default=None),
+        "responses": [
+            (labels.get(r.modality, r.modality), r) for r in response_per_modality(snapshots, facts)
+        ],
         "legend": [(v, labels.get(v, v), MODALITY_LETTERS.get(v, "?")) for v in used],
         "follow_up_days": FOLLOW_UP_DAYS,
         "letters": list(patient.referral_letters.only("pk", "recipient", "updated_at")),

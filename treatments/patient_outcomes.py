@@ -3,9 +3,12 @@ summary and the referral letter. A constant number of queries, whatever the hist
 """
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
 
 from clinic.templatetags.clinic_format import url_for
 from patients.models import ScarAssessment
@@ -40,29 +43,68 @@ def score_snapshots(patient) -> list[ScoreSnapshot]:
     return [ScoreSnapshot(*row) for row in rows]
 
 
-def sessions_with_procedures(patient) -> list[TreatmentSession]:
-    """Current sessions, oldest first, with clinicians and every modality's procedures (seven
-    queries). `session.procedures()` and each modality's related manager read what was loaded."""
-    sessions = list(
-        TreatmentSession.objects.current()
-        .filter(patient=patient)
-        .select_related("clinician")
-        .order_by("performed_at", "pk")
+def sessions_with_procedures(
+    patient, *, since: dt.date | None = None, modalities: Collection[str] | None = None
+) -> list[TreatmentSession]:
+    """Current sessions (from the day `since`, if given), oldest first, with clinicians and every
+    modality's procedures (seven queries at most; see attach_procedures for `modalities`).
+    `session.procedures()` and each modality's related manager read what was loaded."""
+    sessions = TreatmentSession.objects.current().filter(patient=patient)
+    if since is not None:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        sessions = sessions.filter(performed_at__gte=start)
+    loaded = list(sessions.select_related("clinician").order_by("performed_at", "pk"))
+    attach_procedures(loaded, modalities)
+    return loaded
+
+
+def session_facts(patient) -> list[SessionFact]:
+    """Every current session's day and modalities, in the order its procedures were logged, as
+    the response per modality needs them. One query over the six procedure tables; no session or
+    procedure rows are built, so a history of hundreds of sessions costs little."""
+    session_table = TreatmentSession._meta.db_table
+    # Plain SQL (table names are ours): the same UNION through the ORM cost more to compile
+    # than to run.
+    union = " UNION ALL ".join(
+        f"SELECT p.session_id, s.performed_at, p.created_at, %s FROM {model._meta.db_table} p "  # noqa: S608
+        f"JOIN {session_table} s ON s.id = p.session_id "
+        "WHERE s.patient_id = %s AND s.archived_at IS NULL"
+        for model in PROCEDURE_MODELS
     )
-    attach_procedures(sessions)
-    return sessions
+    params: list[object] = []
+    for model in PROCEDURE_MODELS:
+        params += [model.MODALITY.value, patient.pk]
+    with connection.cursor() as cursor:
+        cursor.execute(f"{union} ORDER BY 2, 1, 3", params)
+        rows = cursor.fetchall()
+    facts: dict[int, tuple[dt.date, list[str]]] = {}
+    for session_id, performed_at, _logged, modality in rows:
+        day = timezone.localtime(_aware(performed_at)).date()
+        facts.setdefault(session_id, (day, []))[1].append(modality)
+    return [SessionFact(day, tuple(dict.fromkeys(found))) for day, found in facts.values()]
 
 
-def attach_procedures(sessions: list[TreatmentSession]) -> None:
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """SQLite hands back text from a raw query; PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def attach_procedures(
+    sessions: list[TreatmentSession], modalities: Collection[str] | None = None
+) -> None:
     """What prefetch_related does for the six procedure relations, without its per-session cost
     (a related manager and a filtered queryset for every session and modality: 750 of them on a
     chart of 124 sessions). One query per modality; the loaded rows go where prefetch_related
-    puts them, and the many sessions without a modality share one empty result."""
+    puts them, and the many sessions without a modality share one empty result. When the caller
+    knows which `modalities` these sessions have, the other modalities are not queried."""
     by_id = {session.pk: session for session in sessions}
     for model in PROCEDURE_MODELS:
         name = model.related_name()
         found: dict[int, list] = {}
-        for procedure in model.objects.filter(session_id__in=list(by_id)):
+        skip = not by_id or (modalities is not None and model.MODALITY.value not in modalities)
+        for procedure in [] if skip else model.objects.filter(session_id__in=list(by_id)):
             procedure.session = by_id[procedure.session_id]
             found.setdefault(procedure.session_id, []).append(procedure)
         empty = _loaded(model, [])

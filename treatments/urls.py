@@ -28,6 +28,13 @@ urlpatterns = [
     path("patients/<int:pk>/photos/compare/", photo_views.photo_compare, name="photo_compare"),
     path("photos/<int:pk>/", photo_views.photo_detail, name="photo_detail"),
     path("photos/<int:pk>/file/<str:size>.jpg", photo_views.photo_file, name="photo_file"),
+    # The same page as photo_file with size "thumb", named for one-argument reversing (url_for).
+    path(
+        "photos/<int:pk>/file/thumb.jpg",
+        photo_views.photo_file,
+        {"size": "thumb"},
+        name="photo_thumb",
+    ),
     path("photos/<int:pk>/export/<str:use>/", photo_views.photo_export, name="photo_export"),
     path(
         "patients/<int:pk>/progress-summary/",

@@ -102,6 +102,25 @@ def _dlqi_answers_valid() -> Q:
     )
 
 
+CHART_FIELDS = [
+    "patient_id",
+    "assessed_on",
+    "created_at",
+    "updated_at",
+    "archived_at",
+    "ecca_score",
+    "gb_grade",
+    "gb_quantitative_score",
+    "cadi_score",
+    "dlqi_score",
+    "dlqi_7_problem",
+    *DLQI_FIELDS,
+    "assessor__username",
+    "assessor__first_name",
+    "assessor__last_name",
+]
+
+
 class ScarAssessmentQuerySet(ArchivableQuerySet):
     def with_superseded(self) -> "ScarAssessmentQuerySet":
         """Annotates `is_superseded`: another current assessment of the same patient on the same
@@ -127,8 +146,15 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
         return rows.exclude(pk=exclude_pk) if exclude_pk else rows
 
     def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
-        """Every current assessment of the patient, each marked whether it is superseded."""
-        return self.current().filter(patient=patient).select_related("assessor").with_superseded()
+        """Every current assessment of the patient, each marked whether it is superseded, with
+        the columns the chart's table and trend read (an assessment row has some sixty)."""
+        return (
+            self.current()
+            .filter(patient=patient)
+            .select_related("assessor")
+            .only(*CHART_FIELDS)
+            .with_superseded()
+        )
 
 
 class ScarAssessment(Archivable, Attributed):

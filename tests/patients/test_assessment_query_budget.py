@@ -14,10 +14,12 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 #  3. user and group permissions with the role badge's groups (one query)
 #  4. patient          5. photo consents       6. access-log insert
 #  7. assessments with assessors (the table and all three trend panels)
-#  8. appointments     9-12. treatment section (no sessions)     13. photos
-# 14-17. progress timeline: scores with ice pick counts, sessions (none), photo days, letters
-# 18. scar register section (no scars)
-CHART_QUERIES = 18
+#  8. appointments     9-10. treatment section: topicals, skin tests (its sessions, none, are
+#  the timeline's)      11. photos
+# 12-16. progress timeline: scores with ice pick counts, sessions' modalities, sessions (none),
+# photo days, letters
+# 17. scar register section (no scars)
+CHART_QUERIES = 17
 
 
 @pytest.mark.parametrize("assessments", [1, 40])

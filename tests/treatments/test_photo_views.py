@@ -16,6 +16,7 @@ from patients.models import AccessLog, ConsentUse
 from tests.conftest import client_for
 from tests.factories import PhotoConsentFactory
 from treatments.models import ClinicalPhoto
+from treatments.panels import PHOTOS_PER_SERIES
 from treatments.photos import photo_store
 
 
@@ -235,13 +236,14 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
     with CaptureQueriesContext(connection) as captured:
         response = derm_client.get(f"/patients/{consented.pk}/")
     panel = next(p for p in response.context["panels"] if p.name == "photos").context
-    assert sum(len(items) for _, items in panel["series"]) == count
+    # Two series; the chart shows the newest PHOTOS_PER_SERIES of each.
+    assert sum(len(items) for _, items in panel["series"]) == 2 * min(count // 2, PHOTOS_PER_SERIES)
     photo_queries = [q for q in captured.captured_queries if "treatments_clinicalphoto" in q["sql"]]
     # Photos with their sessions, in one query; the progress timeline reads only their days.
     assert len(photo_queries) == 2
-    assert sum(1 for q in photo_queries if '"treatments_clinicalphoto"."image"' in q["sql"]) == 1
+    assert sum(1 for q in photo_queries if '"treatments_clinicalphoto"."lighting"' in q["sql"]) == 1
     assert len(captured) == CHART_WITH_PHOTOS_QUERIES
 
 
 # The dermatologist's chart (see tests/patients/test_query_budget.py) plus one photo query.
-CHART_WITH_PHOTOS_QUERIES = 18
+CHART_WITH_PHOTOS_QUERIES = 17

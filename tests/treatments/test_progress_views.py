@@ -168,3 +168,56 @@ def test_summary_query_count_is_flat(
     summary_queries(derm_client, patient, django_assert_max_num_queries, SUMMARY_QUERIES)
     history(patient, dermatologist, sessions=8, start=dt.date(2025, 1, 1))
     summary_queries(derm_client, patient, django_assert_max_num_queries, SUMMARY_QUERIES)
+
+
+# ----------------------------------------------------------------------------------------------
+# The chart's timeline covers the last year; the whole history on request
+# ----------------------------------------------------------------------------------------------
+
+
+def test_timeline_window_is_the_year_before_the_latest_event():
+    from treatments.panels import timeline_window
+
+    days = [dt.date(2023, 1, 1), dt.date(2025, 6, 1)]
+    assert timeline_window(days, whole=False) == dt.date(2024, 6, 1)
+    assert timeline_window(days, whole=True) is None
+    # A history that fits in the year is shown whole.
+    assert timeline_window([dt.date(2025, 1, 1), dt.date(2025, 6, 1)], whole=False) is None
+    assert timeline_window([], whole=False) is None
+
+
+def test_listing_reach_loads_enough_sessions_for_the_treatment_section():
+    from treatments.panels import SESSIONS_SHOWN, _listing_reach
+
+    days = [dt.date(2020, 1, 1) + dt.timedelta(days=30 * n) for n in range(SESSIONS_SHOWN + 5)]
+    assert _listing_reach(days, None) is None
+    assert _listing_reach(days[:SESSIONS_SHOWN], days[-1]) is None
+    # Only the last session is inside the window: reach back to the 11th newest.
+    assert _listing_reach(days, days[-1]) == days[-(SESSIONS_SHOWN + 1)]
+    assert _listing_reach(days, days[0]) == days[0]
+
+
+def test_chart_timeline_shows_the_last_year_and_the_response_uses_all_history(
+    derm_client, dermatologist, patient
+):
+    # Six sessions 35 days apart from 2024, then two in 2026: the window drops the early ones.
+    early = history(patient, dermatologist, sessions=6, start=dt.date(2024, 1, 8))
+    late = history(patient, dermatologist, sessions=2, start=dt.date(2026, 1, 5))
+    response = derm_client.get(f"/patients/{patient.pk}/")
+    panel = outcomes_panel(response)
+    html = response.content.decode()
+    assert panel["since"] == dt.date(2025, 4, 20)  # a year before the last assessment
+    assert len(panel["timeline"].sessions) == len(late)
+    assert "data-timeline-window" in html and "?timeline=all#outcomes" in html
+    assert f'href="/treatments/sessions/{early[0].pk}/"' not in html.split('id="treatments')[0]
+    # The response per modality counts every CROSS session, the early ones included.
+    _label, cross_response = panel["responses"][0]
+    assert cross_response.sessions == len(early) + len(late)
+    assert cross_response.first_day == dt.date(2024, 1, 8)
+    # The treatment section still lists the newest sessions, from before the window too.
+    treatments = next(p for p in response.context["panels"] if p.name == "treatments").context
+    assert [s.pk for s in treatments["sessions"]] == [s.pk for s in (early + late)[::-1]]
+
+    whole = outcomes_panel(derm_client.get(f"/patients/{patient.pk}/?timeline=all"))
+    assert whole["since"] is None and whole["whole"]
+    assert len(whole["timeline"].sessions) == len(early) + len(late)

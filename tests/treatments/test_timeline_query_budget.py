@@ -40,15 +40,14 @@ MIXES = [
     lambda: [subcision()],
 ]
 
-# The treatment section of the chart reads, whatever the number of sessions:
-#  1   sessions with their clinicians      2-7 one query per modality (6)
-#  8   adverse events                      9   topicals
-# 10   skin tests
-# The progress timeline (outcomes panel) adds, whatever the number of sessions:
-# 11   sessions with their clinicians (oldest first)   12-17 one query per modality (6)
-# 18   referral letters
-# The scar register section adds 19: the scars (none here, so nothing more).
-TREATMENT_QUERIES = 19
+# The chart's treatment sections read, whatever the number of sessions:
+#  1   every session's modalities (one UNION)      2   the timeline's sessions with clinicians
+#  3   referral letters                           4   adverse events of the listed sessions
+#  5   topicals                                   6   skin tests
+#  7   the scar register's scars (none here, so nothing more)
+# and one query per modality the timeline's sessions have (at most six); the treatment section
+# lists the newest of the sessions the timeline loaded.
+TREATMENT_QUERIES = 7
 
 
 def chart_queries(client, patient) -> list[str]:
@@ -69,23 +68,41 @@ def add_sessions(patient, clinician, count: int, start: dt.datetime) -> None:
             AdverseEventFactory(session=session)
 
 
+def treatment_queries(queries: list[str]) -> list[str]:
+    return [
+        sql
+        for sql in queries
+        if '"treatments_' in sql.split(" WHERE ")[0] or "FROM treatments_" in sql
+        if "clinicalphoto" not in sql
+    ]
+
+
 def test_chart_timeline_query_count_is_flat_from_1_to_30_mixed_sessions(
     derm_client, dermatologist, patient
 ):
     TopicalRegimenFactory(patient=patient)
     SkinTestFactory(patient=patient)
-    add_sessions(patient, dermatologist, 1, timezone.now() - dt.timedelta(days=800))
-    with_one = chart_queries(derm_client, patient)
-    add_sessions(patient, dermatologist, 29, timezone.now() - dt.timedelta(days=700))
+    add_sessions(patient, dermatologist, 5, timezone.now() - dt.timedelta(days=800))
+    with_five = chart_queries(derm_client, patient)
+    add_sessions(patient, dermatologist, 25, timezone.now() - dt.timedelta(days=600))
     with_thirty = chart_queries(derm_client, patient)
 
-    assert len(with_thirty) == len(with_one)
-    treatment_queries = [
-        sql
-        for sql in with_thirty
-        if '"treatments_' in sql.split(" WHERE ")[0] and "clinicalphoto" not in sql
-    ]
-    assert len(treatment_queries) == TREATMENT_QUERIES
+    # The same four modalities (CROSS, subcision, laser, peel) in both: the same queries.
+    assert len(with_thirty) == len(with_five)
+    assert len(treatment_queries(with_thirty)) == TREATMENT_QUERIES + 4
     response = derm_client.get(f"/patients/{patient.pk}/")
     panel = next(p for p in response.context["panels"] if p.name == "treatments").context
+    assert len(panel["sessions"]) == 10
+    everything = derm_client.get(f"/patients/{patient.pk}/?sessions=all&timeline=all")
+    panel = next(p for p in everything.context["panels"] if p.name == "treatments").context
     assert len(panel["sessions"]) == 30
+
+
+def test_chart_reads_only_the_procedure_tables_of_modalities_given(
+    derm_client, dermatologist, patient
+):
+    add_sessions(patient, dermatologist, 1, timezone.now() - dt.timedelta(days=30))
+    cross_only = treatment_queries(chart_queries(derm_client, patient))
+    assert len(cross_only) == TREATMENT_QUERIES + 1
+    assert any("treatments_crossprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
+    assert not any("treatments_laserprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)

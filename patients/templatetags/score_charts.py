@@ -1,0 +1,96 @@
+"""The chart's score trend panels and change badges, written in Python.
+
+A patient assessed sixty times gets three panels of sixty dots, each dot with its date and value
+in two places; through the template language that was a third of the chart's rendering. These
+write the same markup as the templates did. Text is escaped here; numbers are ours.
+"""
+
+from collections.abc import Sequence
+
+from django import template
+from django.template.defaultfilters import floatformat
+from django.utils.formats import localize
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from clinic.templatetags.clinic_format import day
+from patients.progress import Change
+from patients.trend import Panel
+
+register = template.Library()
+
+
+def _n(value: float) -> str:
+    """A coordinate as the svg1 filter writes it."""
+    return f"{float(value):.1f}"
+
+
+def _v(value: float) -> str:
+    """A value as {{ value }} writes it."""
+    return str(value) if type(value) is int else escape(localize(value))
+
+
+def _panel(number: int, panel: Panel) -> str:
+    title = escape(panel.title)
+    dots = [(escape(day(dot.day)), _v(dot.value), dot) for dot in panel.dots]
+    described = "".join(f"; {d}: {v}" for d, v, _ in dots) or ": not recorded"
+    left, right = panel.plot_left, panel.plot_right
+    out = [
+        f'<svg viewBox="0 0 {panel.width} {panel.height}" class="w-100 d-block trend-panel" '
+        f'role="img" aria-labelledby="trend-title-{number}" data-panel="{number}">'
+        f'<title id="trend-title-{number}">{title} by assessment date{described}</title>'
+        f'<text x="{left}" y="14" class="trend-title">{title}</text>'
+    ]
+    for tick in panel.y_ticks:
+        y = _n(tick.position)
+        out.append(
+            f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="trend-grid"/>'
+            f'<text x="{left - 6}" y="{y}" class="trend-y-label" text-anchor="end" '
+            f'dominant-baseline="middle">{escape(tick.label)}</text>'
+        )
+    for tick in panel.x_ticks:
+        out.append(
+            f'<text x="{_n(tick.position)}" y="{panel.height - 8}" class="trend-x-label" '
+            f'text-anchor="middle">{escape(tick.label)}</text>'
+        )
+    if dots:
+        out.append(
+            f'<polyline points="{panel.polyline}" class="trend-line trend-line-{number}" '
+            'fill="none"/>'
+        )
+        out.extend(
+            f'<circle cx="{_n(dot.x)}" cy="{_n(dot.y)}" r="4" class="trend-dot '
+            f'trend-line-{number}"><title>{d}: {v}</title></circle>'
+            for d, v, dot in dots
+        )
+    else:
+        out.append(
+            f'<text x="{left + 10}" y="{panel.plot_bottom - 10}" class="trend-empty">'
+            "Not recorded yet</text>"
+        )
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+@register.simple_tag
+def trend_panels(panels: Sequence[Panel]) -> SafeString:
+    """Every panel's <svg>, for the trend chart's <figure>."""
+    return mark_safe("\n".join(_panel(n, p) for n, p in enumerate(panels, start=1)))  # noqa: S308
+
+
+@register.filter
+def score_change(change: Change | None) -> SafeString:
+    """The change from baseline under a score: "-12 (-30%)", coloured by direction."""
+    if change is None:
+        return mark_safe("")
+    if change.improved:
+        tone = "change-better"
+    elif change.delta > 0:
+        tone = "change-worse"
+    else:
+        tone = "text-secondary"
+    text = f"+{change.delta}" if change.delta > 0 else str(change.delta)
+    if change.percent is not None:
+        sign = "+" if change.percent > 0 else ""
+        text += f" ({sign}{floatformat(change.percent, '0')}%)"
+    return mark_safe(f'<div class="small {tone}">{escape(text)}</div>')  # noqa: S308
