@@ -3,6 +3,8 @@
 Each section runs one query, however many appointments it lists.
 """
 
+from collections import Counter
+
 from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.utils import timezone
@@ -31,12 +33,19 @@ def chart_appointments(request: HttpRequest, patient: Patient) -> dict:
 
 
 def my_day(request: HttpRequest, subject) -> dict:
-    """The signed-in dermatologist's visits today, with their next step."""
+    """The signed-in dermatologist's visits today, with their next step; cancelled and no-show
+    visits are counted, not listed (the week view lists them)."""
     # 1 query: today's appointments of this user, with patient and room, as plain rows.
-    appointments = calendar_visits(
+    visits = calendar_visits(
         Appointment.objects.on_day(clock.today()).filter(dermatologist=request.user)
     )
-    return {"appointments": appointments, "today": clock.today()}
+    active = [v for v in visits if v.is_active]
+    off = Counter(v.status_label.lower() for v in visits if not v.is_active)
+    return {
+        "appointments": active,
+        "today": clock.today(),
+        "off": ", ".join(f"{n} {label}" for label, n in sorted(off.items())),
+    }
 
 
 ARRIVING = [rules.Status.BOOKED.value, rules.Status.CHECKED_IN.value]

@@ -1,12 +1,14 @@
-"""`{% calendar_grid grid caption %}`: the calendar table, written by scheduling.grid_html."""
+"""`{% calendar_grid grid caption %}`: the calendar table, written by scheduling.grid_html; and
+the dashboard's visit lists, written by scheduling.dashboard_html."""
 
 from functools import partial
 
 from django import template
 from django.middleware.csrf import get_token
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
-from scheduling import clock
+from scheduling import clock, dashboard_html
 from scheduling.grid_html import render_grid
 
 register = template.Library()
@@ -25,4 +27,25 @@ def calendar_grid(context, grid, caption: str) -> SafeString:
         here=request.get_full_path(),
         csrf_token=partial(get_token, request),
         today=clock.today(),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def my_day_items(context, visits) -> SafeString:
+    """The dermatologist's dashboard list (scheduling.dashboard_html)."""
+    request = context["request"]
+    return dashboard_html.my_day_items(
+        visits,
+        link_patients=request.user.has_perm("patients.view_patient"),
+        here=reverse("dashboard"),
+        csrf_token=partial(get_token, request),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def arrival_items(context, visits) -> SafeString:
+    """The front desk's arrivals list (scheduling.dashboard_html)."""
+    request = context["request"]
+    return dashboard_html.arrival_items(
+        visits, here=reverse("dashboard"), csrf_token=partial(get_token, request)
     )

@@ -96,6 +96,41 @@ def test_the_dermatologists_dashboard_shows_their_own_day_with_next_steps(
     assert "Today&#x27;s arrivals" not in html
 
 
+def test_the_dermatologists_day_counts_cancelled_and_no_show_visits_instead_of_listing_them(
+    derm_client, dermatologist
+):
+    def visit(hhmm, status):
+        return AppointmentFactory(
+            dermatologist=dermatologist, status=status, starts_at=at(MONDAY, hhmm),
+            ends_at=at(MONDAY, hhmm[:3] + "20"),
+        )  # fmt: skip
+
+    coming = visit("09:00", "booked")
+    visit("10:00", "cancelled")
+    visit("11:00", "cancelled")
+    visit("12:00", "no_show")
+    response = derm_client.get(reverse("dashboard"))
+    panel = next(p for p in response.context["panels"] if p.name == "scheduling-my-day")
+    assert panel.context["appointments"] == [coming]
+    html = response.content.decode()
+    assert "Your appointments today (1)" in html
+    assert html.count("data-appointment=") == 1
+    assert "Not coming: 2 cancelled, 1 no-show." in html
+    assert f'href="{reverse("scheduling:week", args=[dermatologist.pk])}">See them' in html
+
+
+def test_the_dermatologists_day_links_to_the_chart_and_escapes_names(derm_client, dermatologist):
+    visit = AppointmentFactory(
+        dermatologist=dermatologist, status="in_treatment", starts_at=at(MONDAY, "09:00"),
+        ends_at=at(MONDAY, "09:30"), patient__first_name="<Ann>",
+    )  # fmt: skip
+    html = derm_client.get(reverse("dashboard")).content.decode()
+    assert f'<a href="/patients/{visit.patient_id}/">&lt;Ann&gt; ' in html
+    assert "<Ann>" not in html
+    assert "Complete visit" in html and "Start treatment" not in html
+    assert html.count('name="csrfmiddlewaretoken"') >= 1
+
+
 def test_the_front_desk_dashboard_lists_arrivals_with_one_click_check_in(
     desk_client, okafor, smith
 ):
