@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from clinic.templatetags.clinic_format import day, day_month, dmy, url_for
+from clinic.templatetags.clinic_format import day, day_month, dmy, url_for, weekday_day
 
 
 @pytest.mark.parametrize(
@@ -27,7 +27,8 @@ def test_day_matches_the_date_filter_in_a_template(value):
         assert render("{{ v|day }}") == render('{{ v|date:"j M Y" }}')
         assert render("{{ v|day_month }}") == render('{{ v|date:"j M" }}')
         assert render("{{ v|dmy }}") == render('{{ v|date:"d/m/Y" }}')
-    assert day(None) == day_month("") == dmy(None) == ""
+        assert render("{{ v|weekday_day }}") == render('{{ v|date:"D j M Y" }}')
+    assert day(None) == day_month("") == dmy(None) == weekday_day(None) == ""
 
 
 @pytest.mark.parametrize("name", ["scheduling:detail", "scheduling:check_in", "patients:detail"])
