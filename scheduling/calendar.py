@@ -18,7 +18,6 @@ from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.clock import local
 from scheduling.models import Appointment, Room, dermatologists
 from scheduling.rules import ClinicHours
 from scheduling.visits import Visit, calendar_visits
@@ -68,7 +67,7 @@ def _minutes(moment: dt.datetime | dt.time) -> int:
 
 def _span(appointment: Booked, day: dt.date) -> tuple[int, int]:
     """Minutes from local midnight of `day` at which the visit starts and ends (clipped to it)."""
-    start, end = local(appointment.starts_at), local(appointment.ends_at)
+    start, end = appointment.local_starts_at, appointment.local_ends_at
     start_min = _minutes(start) if start.date() == day else 0
     end_min = _minutes(end) if end.date() == day else 24 * 60
     return start_min, max(end_min, start_min + 1)
@@ -179,8 +178,11 @@ def _book_url(column: Column, at: dt.datetime) -> str:
 
 
 def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
-    active = [a for a in appointments if a.is_active]
-    return active, [a for a in appointments if not a.is_active]
+    active: list[Booked] = []
+    off_grid: list[Booked] = []
+    for a in appointments:
+        (active if a.is_active else off_grid).append(a)
+    return active, off_grid
 
 
 def day_by_dermatologist(day: dt.date) -> CalendarPage:

@@ -6,6 +6,7 @@ with plain string joins. Every value that comes from the database or a user is e
 """
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from typing import cast
 
@@ -16,7 +17,6 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scheduling import rules
 from scheduling.calendar import Booked, Cell, Grid
-from scheduling.clock import local
 from scheduling.models import Room
 
 _MODE_ROOMS = "rooms"
@@ -25,6 +25,10 @@ _MODE_ROOMS = "rooms"
 def _short_day(day: dt.date) -> str:
     """What the `date` filter writes for "D j M" ("Mon 30 Nov")."""
     return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {str(MONTHS_3[day.month]).title()}"
+
+
+def _hhmm(moment: dt.datetime) -> str:
+    return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
 class _Writer:
@@ -48,7 +52,18 @@ class _Writer:
         placeholder = "918273645"
         self.detail = reverse("scheduling:detail", args=[placeholder]).split(placeholder)
         self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
+        # Hundreds of visits share a few statuses, kinds, rooms and people: each piece of
+        # markup for them is escaped once per page.
         self.people: dict[int, str] = {}
+        self.rooms: dict[int, str] = {}
+        self.kinds: dict[str, str] = {}
+        self.statuses: dict[str, tuple[str, str]] = {}
+        # Statuses a visit on its own day may be checked in from (scheduling.rules decides).
+        self.check_in_from = {
+            status.value
+            for status in rules.Status
+            if rules.check_in_refusal(status.value, day=today, today=today) is None
+        }
 
     def _person(self, appointment: Booked) -> str:
         pk = appointment.dermatologist_id
@@ -57,31 +72,50 @@ class _Writer:
             self.people[pk] = escape(user.get_full_name() or user.username)
         return self.people[pk]
 
+    def _room(self, appointment: Booked) -> str:
+        pk = cast(int, appointment.room_id)
+        if pk not in self.rooms:
+            # A room id means the room was read with the visit.
+            self.rooms[pk] = escape(cast(Room, appointment.room).name)
+        return self.rooms[pk]
+
+    def _kind(self, appointment: Booked) -> str:
+        kind = appointment.kind
+        if kind not in self.kinds:
+            self.kinds[kind] = escape(appointment.kind_label)
+        return self.kinds[kind]
+
+    def _status(self, appointment: Booked) -> tuple[str, str]:
+        """The status's class suffix and its badge."""
+        status = appointment.status
+        if status not in self.statuses:
+            css = escape(status)
+            badge = (
+                f'<span class="badge status-badge status-{css}">'
+                f"{escape(appointment.status_label)}</span>"
+            )
+            self.statuses[status] = (css, badge)
+        return self.statuses[status]
+
     def visit(self, a: Booked, out: list[str]) -> None:
-        start, end = local(a.starts_at), local(a.ends_at)
-        patient = escape(f"{a.patient.first_name} {a.patient.last_name}")
-        status = escape(a.status)
+        start = a.local_starts_at
+        patient = html.escape(f"{a.patient.first_name} {a.patient.last_name}")
+        status, badge = self._status(a)
         pk = int(a.pk)
         if self.mode == _MODE_ROOMS:
             where = f" · {self._person(a)}"
         elif a.room_id is not None:
-            # A room id means the room was read with the visit.
-            where = f" · {escape(cast(Room, a.room).name)}"
+            where = f" · {self._room(a)}"
         else:
             where = ""
         out.append(
             f'<div class="appt appt-{status}" data-appointment="{pk}">'
             f'<a class="appt-link" href="{self.detail[0]}{pk}{self.detail[1]}">'
-            f'<span class="appt-time">{start:%H:%M}-{end:%H:%M}</span> '
+            f'<span class="appt-time">{_hhmm(start)}-{_hhmm(a.local_ends_at)}</span> '
             f'<span class="appt-patient">{patient}</span></a>'
-            f'<div><span class="appt-kind">{escape(a.kind_label)}</span>{where} '
-            f'<span class="badge status-badge status-{status}">{escape(a.status_label)}</span>'
-            "</div>"
+            f'<div><span class="appt-kind">{self._kind(a)}</span>{where} {badge}</div>'
         )
-        if (
-            self.can_check_in
-            and rules.check_in_refusal(a.status, day=start.date(), today=self.today) is None
-        ):
+        if self.can_check_in and a.status in self.check_in_from and start.date() == self.today:
             # Asked for only when a form is written, like {% csrf_token %}.
             self.csrf = self.csrf or escape(self._csrf_token())
             out.append(

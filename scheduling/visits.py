@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 
+from scheduling.clock import local
 from scheduling.models import Appointment, AppointmentQuerySet, Room, VisitDisplay
 
 _COLUMNS = (
@@ -48,6 +49,9 @@ class Visit(VisitDisplay):
     patient: VisitPatient
     dermatologist: User
     room: Room | None
+    # Wall-clock times, worked out once per instant in calendar_visits (VisitDisplay's names).
+    local_starts_at: dt.datetime
+    local_ends_at: dt.datetime
 
     @property
     def id(self) -> int:
@@ -67,6 +71,8 @@ def calendar_visits(appointments: AppointmentQuerySet) -> list[Visit]:
     """The queryset's visits, in its order (one query)."""
     people: dict[int, User] = {}
     rooms: dict[int, Room] = {}
+    # Visits start and end on a few dozen slot times: convert each instant to local time once.
+    local_of: dict[dt.datetime, dt.datetime] = {}
     visits = []
     for row in appointments.values_list(*_COLUMNS):
         (pk, patient_id, derm_id, room_id, starts, ends, kind, status, reason) = row[:9]
@@ -81,6 +87,12 @@ def calendar_visits(appointments: AppointmentQuerySet) -> list[Visit]:
             room = rooms.get(room_id)
             if room is None:
                 room = rooms[room_id] = Room(pk=room_id, name=room_name)
+        local_start = local_of.get(starts)
+        if local_start is None:
+            local_start = local_of[starts] = local(starts)
+        local_end = local_of.get(ends)
+        if local_end is None:
+            local_end = local_of[ends] = local(ends)
         visits.append(
             Visit(
                 pk,
@@ -95,6 +107,8 @@ def calendar_visits(appointments: AppointmentQuerySet) -> list[Visit]:
                 VisitPatient(patient_id, first, last),
                 person,
                 room,
+                local_start,
+                local_end,
             )
         )
     return visits
