@@ -7,7 +7,7 @@ with plain string joins. Every value that comes from the database or a user is e
 
 import datetime as dt
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import cast
 
 from django.urls import reverse
@@ -31,61 +31,39 @@ def _hhmm(moment: dt.datetime) -> str:
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
-class _Writer:
-    def __init__(
-        self,
-        *,
-        mode: str,
-        can_check_in: bool,
-        can_book: bool,
-        here: str,
-        csrf_token: Callable[[], str],
-        today: dt.date,
-    ):
-        self.mode = mode
-        self.can_check_in = can_check_in
-        self.can_book = can_book
-        self.here = escape(here)
-        self._csrf_token = csrf_token
-        self.csrf = ""
-        self.today = today
-        placeholder = "918273645"
-        self.detail = reverse("scheduling:detail", args=[placeholder]).split(placeholder)
-        self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
-        # Hundreds of visits share a few statuses, kinds, rooms and people: each piece of
-        # markup for them is escaped once per page.
+class _Markup:
+    """Hundreds of visits share a few statuses, kinds, rooms and people: each piece of markup
+    for them is escaped once per page."""
+
+    def __init__(self) -> None:
         self.people: dict[int, str] = {}
         self.rooms: dict[int, str] = {}
         self.kinds: dict[str, str] = {}
         self.statuses: dict[str, tuple[str, str]] = {}
-        # Statuses a visit on its own day may be checked in from (scheduling.rules decides).
-        self.check_in_from = {
-            status.value
-            for status in rules.Status
-            if rules.check_in_refusal(status.value, day=today, today=today) is None
-        }
+        placeholder = "918273645"
+        self.detail = reverse("scheduling:detail", args=[placeholder]).split(placeholder)
 
-    def _person(self, appointment: Booked) -> str:
+    def person(self, appointment: Booked) -> str:
         pk = appointment.dermatologist_id
         if pk not in self.people:
             user = appointment.dermatologist
             self.people[pk] = escape(user.get_full_name() or user.username)
         return self.people[pk]
 
-    def _room(self, appointment: Booked) -> str:
+    def room(self, appointment: Booked) -> str:
         pk = cast(int, appointment.room_id)
         if pk not in self.rooms:
             # A room id means the room was read with the visit.
             self.rooms[pk] = escape(cast(Room, appointment.room).name)
         return self.rooms[pk]
 
-    def _kind(self, appointment: Booked) -> str:
+    def kind(self, appointment: Booked) -> str:
         kind = appointment.kind
         if kind not in self.kinds:
             self.kinds[kind] = escape(appointment.kind_label)
         return self.kinds[kind]
 
-    def _status(self, appointment: Booked) -> tuple[str, str]:
+    def status(self, appointment: Booked) -> tuple[str, str]:
         """The status's class suffix and its badge."""
         status = appointment.status
         if status not in self.statuses:
@@ -97,15 +75,44 @@ class _Writer:
             self.statuses[status] = (css, badge)
         return self.statuses[status]
 
+
+class _Writer(_Markup):
+    def __init__(
+        self,
+        *,
+        mode: str,
+        can_check_in: bool,
+        can_book: bool,
+        here: str,
+        csrf_token: Callable[[], str],
+        today: dt.date,
+    ):
+        super().__init__()
+        self.mode = mode
+        self.can_check_in = can_check_in
+        self.can_book = can_book
+        self.here = escape(here)
+        self._csrf_token = csrf_token
+        self.csrf = ""
+        self.today = today
+        placeholder = "918273645"
+        self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
+        # Statuses a visit on its own day may be checked in from (scheduling.rules decides).
+        self.check_in_from = {
+            status.value
+            for status in rules.Status
+            if rules.check_in_refusal(status.value, day=today, today=today) is None
+        }
+
     def visit(self, a: Booked, out: list[str]) -> None:
         start = a.local_starts_at
         patient = html.escape(f"{a.patient.first_name} {a.patient.last_name}")
-        status, badge = self._status(a)
+        status, badge = self.status(a)
         pk = int(a.pk)
         if self.mode == _MODE_ROOMS:
-            where = f" · {self._person(a)}"
+            where = f" · {self.person(a)}"
         elif a.room_id is not None:
-            where = f" · {self._room(a)}"
+            where = f" · {self.room(a)}"
         else:
             where = ""
         out.append(
@@ -113,7 +120,7 @@ class _Writer:
             f'<a class="appt-link" href="{self.detail[0]}{pk}{self.detail[1]}">'
             f'<span class="appt-time">{_hhmm(start)}-{_hhmm(a.local_ends_at)}</span> '
             f'<span class="appt-patient">{patient}</span></a>'
-            f'<div><span class="appt-kind">{self._kind(a)}</span>{where} {badge}</div>'
+            f'<div><span class="appt-kind">{self.kind(a)}</span>{where} {badge}</div>'
         )
         if self.can_check_in and a.status in self.check_in_from and start.date() == self.today:
             # Asked for only when a form is written, like {% csrf_token %}.
@@ -192,4 +199,29 @@ def render_grid(
             '<tr><td colspan="2" class="text-secondary">No one takes appointments yet.</td></tr>'
         )
     out.append("</tbody></table></div>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def render_visit_list(visits: Iterable[Booked]) -> SafeString:
+    """A list of visits under the grid (not yet in a room; cancelled and no-show): a busy day has
+    a hundred or more, too many for the template language."""
+    markup = _Markup()
+    detail = markup.detail
+    out = ['<ul class="list-group list-group-flush">']
+    for a in visits:
+        pk = int(a.pk)
+        patient = html.escape(f"{a.patient.first_name} {a.patient.last_name}")
+        reason = a.cancellation_reason
+        out.append(
+            '<li class="list-group-item d-flex flex-wrap gap-2 align-items-center" '
+            f'data-appointment="{pk}">'
+            f'<span class="font-monospace">{_hhmm(a.local_starts_at)}-{_hhmm(a.local_ends_at)}'
+            f'</span> <a href="{detail[0]}{pk}{detail[1]}">{patient}</a> '
+            f'<span class="text-secondary">{markup.kind(a)} · {markup.person(a)}</span> '
+            f"{markup.status(a)[1]}"
+        )
+        if reason:
+            out.append(f' <span class="small text-secondary">{html.escape(reason)}</span>')
+        out.append("</li>")
+    out.append("</ul>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

@@ -1,4 +1,5 @@
-"""`{% calendar_grid grid caption %}`: the calendar table, written by scheduling.grid_html."""
+"""`{% calendar_grid grid caption %}`: the calendar table, and `{% visit_list visits %}`: the lists
+under it; both written by scheduling.grid_html."""
 
 from functools import partial
 
@@ -7,7 +8,7 @@ from django.middleware.csrf import get_token
 from django.utils.safestring import SafeString
 
 from scheduling import clock
-from scheduling.grid_html import render_grid
+from scheduling.grid_html import render_grid, render_visit_list
 
 register = template.Library()
 
@@ -26,3 +27,8 @@ def calendar_grid(context, grid, caption: str) -> SafeString:
         csrf_token=partial(get_token, request),
         today=clock.today(),
     )
+
+
+@register.simple_tag
+def visit_list(visits) -> SafeString:
+    return render_visit_list(visits)
