@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -172,9 +172,21 @@ class CalendarPage:
         return len(self.off_grid) - len(self.off_grid_shown)
 
 
-def _book_url(column: Column, at: dt.datetime) -> str:
-    params = {**column.book_params, "starts_at": at.strftime("%Y-%m-%dT%H:%M")}
-    return f"{reverse('scheduling:book')}?{urlencode(params)}"
+def _booking_links() -> Callable[[Column, dt.datetime], str]:
+    """Each empty slot's booking link. A week has hundreds of them: the address and each
+    column's parameters are worked out once, and only the time is encoded for each slot."""
+    path = reverse("scheduling:book")
+    prefixes: dict[Hashable, str] = {}
+
+    def book_url(column: Column, at: dt.datetime) -> str:
+        prefix = prefixes.get(column.key)
+        if prefix is None:
+            params = urlencode(column.book_params)
+            prefix = prefixes[column.key] = f"{path}?{params}&" if params else f"{path}?"
+        # What urlencode writes for {"starts_at": ...}, the parameters' last entry.
+        return f"{prefix}starts_at={quote_plus(at.strftime('%Y-%m-%dT%H:%M'))}"
+
+    return book_url
 
 
 def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
@@ -211,7 +223,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
         appointments=active,
         column_of=lambda a: a.dermatologist_id,
         hours=clock.clinic_hours(),
-        book_url=_book_url,
+        book_url=_booking_links(),
         bookable_from=today,
     )
     return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
@@ -241,7 +253,7 @@ def day_by_room(day: dt.date) -> CalendarPage:
         appointments=[a for a in active if a.room_id is not None],
         column_of=lambda a: a.room_id,
         hours=clock.clinic_hours(),
-        book_url=_book_url,
+        book_url=_booking_links(),
         bookable_from=today,
     )
     unassigned = [a for a in active if a.room_id is None]
@@ -281,7 +293,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
         appointments=active,
         column_of=lambda a: a.local_starts_at.date(),
         hours=hours,
-        book_url=_book_url,
+        book_url=_booking_links(),
         bookable_from=today,
     )
     return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)

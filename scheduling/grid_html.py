@@ -7,7 +7,7 @@ with plain string joins. Every value that comes from the database or a user is e
 
 import datetime as dt
 import html
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from typing import cast
 
 from django.urls import reverse
@@ -97,6 +97,7 @@ class _Writer(_Markup):
         self.today = today
         placeholder = "918273645"
         self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
+        self.slot_labels: dict[Hashable, str] = {}
         # Statuses a visit on its own day may be checked in from (scheduling.rules decides).
         self.check_in_from = {
             status.value
@@ -141,12 +142,16 @@ class _Writer(_Markup):
                 self.visit(appointment, out)
             out.append("</td>")
         elif cell.book_url and self.can_book:
-            # An empty slot with a booking link has its moment (calendar.build_grid).
-            book_at = cast(dt.datetime, cell.book_at)
-            label = f"Book {escape(cell.column.label)}, {_short_day(book_at)} at {at}"
+            # A column's empty slots differ only in their time: its label is written once.
+            label = self.slot_labels.get(cell.column.key)
+            if label is None:
+                # An empty slot with a booking link has its moment (calendar.build_grid).
+                book_at = cast(dt.datetime, cell.book_at)
+                label = f"Book {escape(cell.column.label)}, {_short_day(book_at)} at "
+                self.slot_labels[cell.column.key] = label
             out.append(
-                f'<td class="calendar-slot"><a class="slot-link" href="{escape(cell.book_url)}" '
-                f'aria-label="{label}"></a></td>'
+                '<td class="calendar-slot"><a class="slot-link" '
+                f'href="{html.escape(cell.book_url)}" aria-label="{label}{at}"></a></td>'
             )
         else:
             out.append('<td class="calendar-slot"></td>')
