@@ -172,6 +172,9 @@ class CalendarPage:
         return len(self.off_grid) - len(self.off_grid_shown)
 
 
+_PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
+
+
 def _booking_links() -> Callable[[Column, dt.datetime], str]:
     """Each empty slot's booking link. A week has hundreds of them: the address and each
     column's parameters are worked out once, and only the time is encoded for each slot."""
@@ -206,6 +209,8 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
     for appointment in appointments:
         people.setdefault(appointment.dermatologist_id, appointment.dermatologist)
     today = clock.today()
+    # Each column links to its dermatologist's week: the address is worked out once.
+    week_path = reverse("scheduling:week", args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
     columns = [
         Column(
             key=user.pk,
@@ -213,7 +218,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
             day=day,
             book_params={"dermatologist": str(user.pk)},
             is_today=day == today,
-            link=f"{reverse('scheduling:week', args=[user.pk])}?date={day.isoformat()}",
+            link=f"{week_path[0]}{user.pk}{week_path[1]}?date={day.isoformat()}",
         )
         for user in sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
     ]
@@ -275,6 +280,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
     today = clock.today()
     booked_days = {a.local_starts_at.date() for a in appointments}
     days = [monday + dt.timedelta(days=n) for n in range(7)]
+    day_path = reverse("scheduling:day")
     columns = [
         Column(
             key=d,
@@ -282,7 +288,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
             day=d,
             book_params={"dermatologist": str(dermatologist.pk)},
             is_today=d == today,
-            link=f"{reverse('scheduling:day')}?date={d.isoformat()}",
+            link=f"{day_path}?date={d.isoformat()}",
         )
         for d in days
         if d.isoweekday() in hours.days or d in booked_days
