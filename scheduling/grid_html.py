@@ -1,8 +1,10 @@
-"""The calendar grid's HTML, written in Python.
+"""The calendar grid's HTML, and the visit lists under it, written in Python.
 
 A busy day has about 330 visits in 400 cells; the template language spent most of the day view's
 time on them (some 40 variable lookups, filters and tags per visit). This writes the same table
-with plain string joins. Every value that comes from the database or a user is escaped here.
+with plain string joins, and the same for the room view's list of visits not yet in a room (over
+a hundred) and the cancelled and no-show list. Every value that comes from the database or a
+user is escaped here.
 """
 
 import datetime as dt
