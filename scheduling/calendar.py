@@ -176,7 +176,7 @@ _PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
 
 
 def _booking_links() -> Callable[[Column, dt.datetime], str]:
-    """Each empty slot's booking link. A week has hundreds of them: the address and each
+    """Each empty slot's booking link. A quiet week has hundreds of them: the address and each
     column's parameters are worked out once, and only the time is encoded for each slot."""
     path = reverse("scheduling:book")
     prefixes: dict[Hashable, str] = {}

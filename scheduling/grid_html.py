@@ -22,6 +22,7 @@ from scheduling.calendar import Booked, Cell, Grid
 from scheduling.models import Room
 
 _MODE_ROOMS = "rooms"
+_PLACEHOLDER = "918273645"  # stands for a primary key in an address reversed once
 
 
 def _short_day(day: dt.date) -> str:
@@ -30,6 +31,7 @@ def _short_day(day: dt.date) -> str:
 
 
 def _hhmm(moment: dt.datetime) -> str:
+    """What `{moment:%H:%M}` writes, without strftime: two for each of hundreds of visits."""
     return f"{moment.hour:02d}:{moment.minute:02d}"
 
 
@@ -42,8 +44,7 @@ class _Markup:
         self.rooms: dict[int, str] = {}
         self.kinds: dict[str, str] = {}
         self.statuses: dict[str, tuple[str, str]] = {}
-        placeholder = "918273645"
-        self.detail = reverse("scheduling:detail", args=[placeholder]).split(placeholder)
+        self.detail = reverse("scheduling:detail", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
 
     def person(self, appointment: Booked) -> str:
         pk = appointment.dermatologist_id
@@ -97,8 +98,7 @@ class _Writer(_Markup):
         self._csrf_token = csrf_token
         self.csrf = ""
         self.today = today
-        placeholder = "918273645"
-        self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
+        self.check_in = reverse("scheduling:check_in", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
         self.slot_labels: dict[Hashable, str] = {}
         # Statuses a visit on its own day may be checked in from (scheduling.rules decides).
         self.check_in_from = {
