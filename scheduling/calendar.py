@@ -11,14 +11,13 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.contrib.auth.models import User
 from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.clock import local
 from scheduling.models import Appointment, Room, dermatologists
 from scheduling.rules import ClinicHours
 from scheduling.visits import Visit, calendar_visits
@@ -68,7 +67,7 @@ def _minutes(moment: dt.datetime | dt.time) -> int:
 
 def _span(appointment: Booked, day: dt.date) -> tuple[int, int]:
     """Minutes from local midnight of `day` at which the visit starts and ends (clipped to it)."""
-    start, end = local(appointment.starts_at), local(appointment.ends_at)
+    start, end = appointment.local_starts_at, appointment.local_ends_at
     start_min = _minutes(start) if start.date() == day else 0
     end_min = _minutes(end) if end.date() == day else 24 * 60
     return start_min, max(end_min, start_min + 1)
@@ -173,14 +172,32 @@ class CalendarPage:
         return len(self.off_grid) - len(self.off_grid_shown)
 
 
-def _book_url(column: Column, at: dt.datetime) -> str:
-    params = {**column.book_params, "starts_at": at.strftime("%Y-%m-%dT%H:%M")}
-    return f"{reverse('scheduling:book')}?{urlencode(params)}"
+_PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
+
+
+def _booking_links() -> Callable[[Column, dt.datetime], str]:
+    """Each empty slot's booking link. A quiet week has hundreds of them: the address and each
+    column's parameters are worked out once, and only the time is encoded for each slot."""
+    path = reverse("scheduling:book")
+    prefixes: dict[Hashable, str] = {}
+
+    def book_url(column: Column, at: dt.datetime) -> str:
+        prefix = prefixes.get(column.key)
+        if prefix is None:
+            params = urlencode(column.book_params)
+            prefix = prefixes[column.key] = f"{path}?{params}&" if params else f"{path}?"
+        # What urlencode writes for {"starts_at": ...}, the parameters' last entry.
+        return f"{prefix}starts_at={quote_plus(at.strftime('%Y-%m-%dT%H:%M'))}"
+
+    return book_url
 
 
 def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
-    active = [a for a in appointments if a.is_active]
-    return active, [a for a in appointments if not a.is_active]
+    active: list[Booked] = []
+    off_grid: list[Booked] = []
+    for a in appointments:
+        (active if a.is_active else off_grid).append(a)
+    return active, off_grid
 
 
 def day_by_dermatologist(day: dt.date) -> CalendarPage:
@@ -192,6 +209,8 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
     for appointment in appointments:
         people.setdefault(appointment.dermatologist_id, appointment.dermatologist)
     today = clock.today()
+    # Each column links to its dermatologist's week: the address is worked out once.
+    week_path = reverse("scheduling:week", args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
     columns = [
         Column(
             key=user.pk,
@@ -199,7 +218,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
             day=day,
             book_params={"dermatologist": str(user.pk)},
             is_today=day == today,
-            link=f"{reverse('scheduling:week', args=[user.pk])}?date={day.isoformat()}",
+            link=f"{week_path[0]}{user.pk}{week_path[1]}?date={day.isoformat()}",
         )
         for user in sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
     ]
@@ -209,7 +228,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
         appointments=active,
         column_of=lambda a: a.dermatologist_id,
         hours=clock.clinic_hours(),
-        book_url=_book_url,
+        book_url=_booking_links(),
         bookable_from=today,
     )
     return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
@@ -239,7 +258,7 @@ def day_by_room(day: dt.date) -> CalendarPage:
         appointments=[a for a in active if a.room_id is not None],
         column_of=lambda a: a.room_id,
         hours=clock.clinic_hours(),
-        book_url=_book_url,
+        book_url=_booking_links(),
         bookable_from=today,
     )
     unassigned = [a for a in active if a.room_id is None]
@@ -261,6 +280,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
     today = clock.today()
     booked_days = {a.local_starts_at.date() for a in appointments}
     days = [monday + dt.timedelta(days=n) for n in range(7)]
+    day_path = reverse("scheduling:day")
     columns = [
         Column(
             key=d,
@@ -268,7 +288,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
             day=d,
             book_params={"dermatologist": str(dermatologist.pk)},
             is_today=d == today,
-            link=f"{reverse('scheduling:day')}?date={d.isoformat()}",
+            link=f"{day_path}?date={d.isoformat()}",
         )
         for d in days
         if d.isoweekday() in hours.days or d in booked_days
@@ -279,7 +299,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
         appointments=active,
         column_of=lambda a: a.local_starts_at.date(),
         hours=hours,
-        book_url=_book_url,
+        book_url=_booking_links(),
         bookable_from=today,
     )
     return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)

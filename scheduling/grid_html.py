@@ -1,12 +1,15 @@
-"""The calendar grid's HTML, written in Python.
+"""The calendar grid's HTML, and the visit lists under it, written in Python.
 
 A busy day has about 330 visits in 400 cells; the template language spent most of the day view's
 time on them (some 40 variable lookups, filters and tags per visit). This writes the same table
-with plain string joins. Every value that comes from the database or a user is escaped here.
+with plain string joins, and the same for the room view's list of visits not yet in a room (over
+a hundred) and the cancelled and no-show list. Every value that comes from the database or a
+user is escaped here.
 """
 
 import datetime as dt
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Hashable, Iterable
 from typing import cast
 
 from django.urls import reverse
@@ -16,10 +19,10 @@ from django.utils.safestring import SafeString, mark_safe
 
 from scheduling import rules
 from scheduling.calendar import Booked, Cell, Grid
-from scheduling.clock import local
 from scheduling.models import Room
 
 _MODE_ROOMS = "rooms"
+_PLACEHOLDER = "918273645"  # stands for a primary key in an address reversed once
 
 
 def _short_day(day: dt.date) -> str:
@@ -27,7 +30,56 @@ def _short_day(day: dt.date) -> str:
     return f"{WEEKDAYS_ABBR[day.weekday()]} {day.day} {str(MONTHS_3[day.month]).title()}"
 
 
-class _Writer:
+def _hhmm(moment: dt.datetime) -> str:
+    """What `{moment:%H:%M}` writes, without strftime: two for each of hundreds of visits."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+class _Markup:
+    """Hundreds of visits share a few statuses, kinds, rooms and people: each piece of markup
+    for them is escaped once per page."""
+
+    def __init__(self) -> None:
+        self.people: dict[int, str] = {}
+        self.rooms: dict[int, str] = {}
+        self.kinds: dict[str, str] = {}
+        self.statuses: dict[str, tuple[str, str]] = {}
+        self.detail = reverse("scheduling:detail", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+
+    def person(self, appointment: Booked) -> str:
+        pk = appointment.dermatologist_id
+        if pk not in self.people:
+            user = appointment.dermatologist
+            self.people[pk] = escape(user.get_full_name() or user.username)
+        return self.people[pk]
+
+    def room(self, appointment: Booked) -> str:
+        pk = cast(int, appointment.room_id)
+        if pk not in self.rooms:
+            # A room id means the room was read with the visit.
+            self.rooms[pk] = escape(cast(Room, appointment.room).name)
+        return self.rooms[pk]
+
+    def kind(self, appointment: Booked) -> str:
+        kind = appointment.kind
+        if kind not in self.kinds:
+            self.kinds[kind] = escape(appointment.kind_label)
+        return self.kinds[kind]
+
+    def status(self, appointment: Booked) -> tuple[str, str]:
+        """The status's class suffix and its badge."""
+        status = appointment.status
+        if status not in self.statuses:
+            css = escape(status)
+            badge = (
+                f'<span class="badge status-badge status-{css}">'
+                f"{escape(appointment.status_label)}</span>"
+            )
+            self.statuses[status] = (css, badge)
+        return self.statuses[status]
+
+
+class _Writer(_Markup):
     def __init__(
         self,
         *,
@@ -38,6 +90,7 @@ class _Writer:
         csrf_token: Callable[[], str],
         today: dt.date,
     ):
+        super().__init__()
         self.mode = mode
         self.can_check_in = can_check_in
         self.can_book = can_book
@@ -45,43 +98,34 @@ class _Writer:
         self._csrf_token = csrf_token
         self.csrf = ""
         self.today = today
-        placeholder = "918273645"
-        self.detail = reverse("scheduling:detail", args=[placeholder]).split(placeholder)
-        self.check_in = reverse("scheduling:check_in", args=[placeholder]).split(placeholder)
-        self.people: dict[int, str] = {}
-
-    def _person(self, appointment: Booked) -> str:
-        pk = appointment.dermatologist_id
-        if pk not in self.people:
-            user = appointment.dermatologist
-            self.people[pk] = escape(user.get_full_name() or user.username)
-        return self.people[pk]
+        self.check_in = reverse("scheduling:check_in", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
+        self.slot_labels: dict[Hashable, str] = {}
+        # Statuses a visit on its own day may be checked in from (scheduling.rules decides).
+        self.check_in_from = {
+            status.value
+            for status in rules.Status
+            if rules.check_in_refusal(status.value, day=today, today=today) is None
+        }
 
     def visit(self, a: Booked, out: list[str]) -> None:
-        start, end = local(a.starts_at), local(a.ends_at)
-        patient = escape(f"{a.patient.first_name} {a.patient.last_name}")
-        status = escape(a.status)
+        start = a.local_starts_at
+        patient = html.escape(f"{a.patient.first_name} {a.patient.last_name}")
+        status, badge = self.status(a)
         pk = int(a.pk)
         if self.mode == _MODE_ROOMS:
-            where = f" · {self._person(a)}"
+            where = f" · {self.person(a)}"
         elif a.room_id is not None:
-            # A room id means the room was read with the visit.
-            where = f" · {escape(cast(Room, a.room).name)}"
+            where = f" · {self.room(a)}"
         else:
             where = ""
         out.append(
             f'<div class="appt appt-{status}" data-appointment="{pk}">'
             f'<a class="appt-link" href="{self.detail[0]}{pk}{self.detail[1]}">'
-            f'<span class="appt-time">{start:%H:%M}-{end:%H:%M}</span> '
+            f'<span class="appt-time">{_hhmm(start)}-{_hhmm(a.local_ends_at)}</span> '
             f'<span class="appt-patient">{patient}</span></a>'
-            f'<div><span class="appt-kind">{escape(a.kind_label)}</span>{where} '
-            f'<span class="badge status-badge status-{status}">{escape(a.status_label)}</span>'
-            "</div>"
+            f'<div><span class="appt-kind">{self.kind(a)}</span>{where} {badge}</div>'
         )
-        if (
-            self.can_check_in
-            and rules.check_in_refusal(a.status, day=start.date(), today=self.today) is None
-        ):
+        if self.can_check_in and a.status in self.check_in_from and start.date() == self.today:
             # Asked for only when a form is written, like {% csrf_token %}.
             self.csrf = self.csrf or escape(self._csrf_token())
             out.append(
@@ -100,12 +144,16 @@ class _Writer:
                 self.visit(appointment, out)
             out.append("</td>")
         elif cell.book_url and self.can_book:
-            # An empty slot with a booking link has its moment (calendar.build_grid).
-            book_at = cast(dt.datetime, cell.book_at)
-            label = f"Book {escape(cell.column.label)}, {_short_day(book_at)} at {at}"
+            # A column's empty slots differ only in their time: its label is written once.
+            label = self.slot_labels.get(cell.column.key)
+            if label is None:
+                # An empty slot with a booking link has its moment (calendar.build_grid).
+                book_at = cast(dt.datetime, cell.book_at)
+                label = f"Book {escape(cell.column.label)}, {_short_day(book_at)} at "
+                self.slot_labels[cell.column.key] = label
             out.append(
-                f'<td class="calendar-slot"><a class="slot-link" href="{escape(cell.book_url)}" '
-                f'aria-label="{label}"></a></td>'
+                '<td class="calendar-slot"><a class="slot-link" '
+                f'href="{html.escape(cell.book_url)}" aria-label="{label}{at}"></a></td>'
             )
         else:
             out.append('<td class="calendar-slot"></td>')
@@ -158,4 +206,29 @@ def render_grid(
             '<tr><td colspan="2" class="text-secondary">No one takes appointments yet.</td></tr>'
         )
     out.append("</tbody></table></div>")
+    return mark_safe("".join(out))  # noqa: S308 - every value above is escaped
+
+
+def render_visit_list(visits: Iterable[Booked]) -> SafeString:
+    """A list of visits under the grid (not yet in a room; cancelled and no-show): a busy day has
+    a hundred or more, too many for the template language."""
+    markup = _Markup()
+    detail = markup.detail
+    out = ['<ul class="list-group list-group-flush">']
+    for a in visits:
+        pk = int(a.pk)
+        patient = html.escape(f"{a.patient.first_name} {a.patient.last_name}")
+        reason = a.cancellation_reason
+        out.append(
+            '<li class="list-group-item d-flex flex-wrap gap-2 align-items-center" '
+            f'data-appointment="{pk}">'
+            f'<span class="font-monospace">{_hhmm(a.local_starts_at)}-{_hhmm(a.local_ends_at)}'
+            f'</span> <a href="{detail[0]}{pk}{detail[1]}">{patient}</a> '
+            f'<span class="text-secondary">{markup.kind(a)} · {markup.person(a)}</span> '
+            f"{markup.status(a)[1]}"
+        )
+        if reason:
+            out.append(f' <span class="small text-secondary">{html.escape(reason)}</span>')
+        out.append("</li>")
+    out.append("</ul>")
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped

@@ -132,8 +132,17 @@ def _move_refusal(current: str, target: str) -> str:
     return f"{article} {now} appointment cannot be marked {STATUS_LABELS[Status(target)].lower()}."
 
 
+# Plain strings: a calendar page asks for every visit of a busy day (no Enum call each time).
+_ACTIVE_VALUES = frozenset(status.value for status in ACTIVE_STATUSES)
+_KNOWN_VALUES = frozenset(status.value for status in Status)
+
+
 def is_active(status: str) -> bool:
-    return Status(status) in ACTIVE_STATUSES
+    if status in _ACTIVE_VALUES:
+        return True
+    if status not in _KNOWN_VALUES:
+        raise ValueError(f"{status!r} is not a valid Status")
+    return False
 
 
 def overlaps(

@@ -1,4 +1,5 @@
-"""`{% calendar_grid grid caption %}`: the calendar table, written by scheduling.grid_html; and
+"""`{% calendar_grid grid caption %}`: the calendar table, and `{% visit_list visits %}`: the lists
+under it; both written by scheduling.grid_html. `{% my_day_items %}` and `{% arrival_items %}`:
 the dashboard's visit lists, written by scheduling.dashboard_html."""
 
 from functools import partial
@@ -9,7 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from scheduling import clock, dashboard_html
-from scheduling.grid_html import render_grid
+from scheduling.grid_html import render_grid, render_visit_list
 
 register = template.Library()
 
@@ -28,6 +29,11 @@ def calendar_grid(context, grid, caption: str) -> SafeString:
         csrf_token=partial(get_token, request),
         today=clock.today(),
     )
+
+
+@register.simple_tag
+def visit_list(visits) -> SafeString:
+    return render_visit_list(visits)
 
 
 @register.simple_tag(takes_context=True)
