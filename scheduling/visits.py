@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import CharField
+from django.db.models import CharField, Func
 from django.db.models.functions import Cast
 
 from scheduling.clock import local
@@ -27,17 +27,32 @@ _COLUMNS = (
 # The ORM's loader for a timestamp with time zone costs some 4 µs a value, two per visit: on a
 # busy day most of the query's CPU. Visits start and end on a few dozen slot times, so the times
 # are read as text and each distinct one is parsed once (_instant).
-_TIMES_AS_TEXT = {
-    "starts_text": Cast("starts_at", output_field=CharField()),
-    "ends_text": Cast("ends_at", output_field=CharField()),
-}
+class _UtcText(Func):
+    """A timestamp as ISO text in UTC. PostgreSQL's own text form follows the server's DateStyle
+    setting, so it is written with an explicit format there; SQLite stores ISO text already."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        return Cast(*self.source_expressions, output_field=CharField()).as_sql(
+            compiler, connection, **extra_context
+        )
+
+    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[override]
+        column, params = compiler.compile(self.source_expressions[0])
+        return (
+            f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')",
+            params,
+        )
+
+
+_TIMES_AS_TEXT = {"starts_text": _UtcText("starts_at"), "ends_text": _UtcText("ends_at")}
 
 
 def _instant(text: str) -> tuple[dt.datetime, dt.datetime]:
     """A time read as text: the instant in UTC, and its local wall-clock time.
 
-    PostgreSQL writes ISO 8601 with the session's offset (Django sets the session to UTC);
-    SQLite keeps the naive UTC text Django stored. Both are what fromisoformat reads."""
+    Both databases give naive ISO 8601 text in UTC (_UtcText); an offset, if any, is honoured."""
     moment = dt.datetime.fromisoformat(text)
     moment = moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
     return moment, local(moment)

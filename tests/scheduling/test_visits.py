@@ -4,6 +4,7 @@ though they read them as text: in UTC, to the microsecond, and across a clock ch
 import datetime as dt
 
 import pytest
+from django.db import connection
 
 from scheduling.models import Appointment
 from scheduling.visits import calendar_visits
@@ -55,3 +56,14 @@ def test_the_clocks_going_back_keep_both_0130s_apart():
     assert first_visit.local_starts_at.strftime("%H:%M %Z") == "01:30 BST"
     assert second_visit.local_starts_at.strftime("%H:%M %Z") == "01:30 GMT"
     assert second_visit.starts_at - first_visit.starts_at == dt.timedelta(hours=1)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's DateStyle setting")
+def test_times_read_the_same_whatever_the_servers_date_style():
+    starts_at = dt.datetime(2026, 6, 8, 9, 0, 5, 123456, tzinfo=dt.UTC)
+    AppointmentFactory(starts_at=starts_at, ends_at=starts_at + dt.timedelta(minutes=30))
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL DateStyle = 'SQL, DMY'")
+        cursor.execute("SET LOCAL TIME ZONE 'America/New_York'")
+    (visit,) = calendar_visits(Appointment.objects.all())
+    assert visit.starts_at == starts_at
