@@ -5,7 +5,6 @@ Each section runs one query, however many appointments it lists.
 
 from collections import Counter
 
-from django.db.models import Count, Window
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -13,7 +12,7 @@ from clinic.panels import Panel, register_chart_panel, register_dashboard_panel
 from patients.models import Patient
 from scheduling import clock, rules
 from scheduling.models import Appointment
-from scheduling.visits import calendar_visits
+from scheduling.visits import calendar_visits, first_visits_and_total
 
 CHART_LIMIT = 40  # upcoming and past together; the past is cut to PAST_SHOWN
 PAST_SHOWN = 10
@@ -59,14 +58,12 @@ def arrivals(request: HttpRequest, subject) -> dict:
     ARRIVALS_SHOWN by time, and how many there are in all."""
     # 1 query: today's booked and checked-in appointments with patient, dermatologist and room,
     # the first ARRIVALS_SHOWN, each row carrying the total (a window count).
-    appointments = list(
+    appointments, total = first_visits_and_total(
         Appointment.objects.on_day(clock.today())
         .filter(status__in=ARRIVING)
-        .for_grid()
-        .annotate(total=Window(Count("pk")))
-        .order_by("starts_at", "pk")[:ARRIVALS_SHOWN]
+        .order_by("starts_at", "pk"),
+        ARRIVALS_SHOWN,
     )
-    total = appointments[0].total if appointments else 0
     return {
         "appointments": appointments,
         "today": clock.today(),

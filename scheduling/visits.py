@@ -7,10 +7,11 @@ as `for_grid`); a dermatologist or room appears in many visits and is made once.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Func
+from django.db.models import CharField, Count, Func, Window
 from django.db.models.functions import Cast
 
 from scheduling.clock import local
@@ -105,11 +106,28 @@ class Visit(VisitDisplay):
 
 def calendar_visits(appointments: AppointmentQuerySet) -> list[Visit]:
     """The queryset's visits, in its order (one query)."""
+    return _visits(appointments.annotate(**_TIMES_AS_TEXT).values_list(*_COLUMNS))
+
+
+def first_visits_and_total(
+    appointments: AppointmentQuerySet, first: int
+) -> tuple[list[Visit], int]:
+    """The first `first` of the queryset's visits, in its order, and how many it has in all: one
+    query, each row carrying the total (a window count)."""
+    rows = list(
+        appointments.annotate(**_TIMES_AS_TEXT, total=Window(Count("pk"))).values_list(
+            *_COLUMNS, "total"
+        )[:first]
+    )
+    return _visits(row[:-1] for row in rows), rows[0][-1] if rows else 0
+
+
+def _visits(rows: Iterable[tuple]) -> list[Visit]:
     people: dict[int, User] = {}
     rooms: dict[int, Room] = {}
     instants: dict[str, tuple[dt.datetime, dt.datetime]] = {}
     visits = []
-    for row in appointments.annotate(**_TIMES_AS_TEXT).values_list(*_COLUMNS):
+    for row in rows:
         (pk, patient_id, derm_id, room_id, starts_text, ends_text, kind, status, reason) = row[:9]
         first, last, username, derm_first, derm_last, room_name = row[9:]
         person = people.get(derm_id)
