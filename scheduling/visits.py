@@ -7,8 +7,9 @@ as `for_grid`); a dermatologist or room appears in many visits and is made once.
 """
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import CharField, Count, Func, Window
@@ -34,17 +35,18 @@ class _UtcText(Func):
 
     output_field = CharField()
 
-    def as_sql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        return Cast(*self.source_expressions, output_field=CharField()).as_sql(
-            compiler, connection, **extra_context
-        )
+    # django-stubs types the parameters as a tuple or list of str and int; ours pass through.
+    def as_sql(  # type: ignore[override]
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Sequence[Any]]:
+        (column,) = self.get_source_expressions()
+        return Cast(column, CharField()).as_sql(compiler, connection, **extra_context)
 
-    def as_postgresql(self, compiler, connection, **extra_context):  # type: ignore[override]
-        column, params = compiler.compile(self.source_expressions[0])
-        return (
-            f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')",
-            params,
-        )
+    def as_postgresql(
+        self, compiler: Any, connection: Any, **extra_context: Any
+    ) -> tuple[str, Sequence[Any]]:
+        column, params = compiler.compile(self.get_source_expressions()[0])
+        return f"to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')", params
 
 
 _TIMES_AS_TEXT = {"starts_text": _UtcText("starts_at"), "ends_text": _UtcText("ends_at")}
@@ -122,7 +124,7 @@ def first_visits_and_total(
     return _visits(row[:-1] for row in rows), rows[0][-1] if rows else 0
 
 
-def _visits(rows: Iterable[tuple]) -> list[Visit]:
+def _visits(rows: Iterable[tuple[Any, ...]]) -> list[Visit]:
     people: dict[int, User] = {}
     rooms: dict[int, Room] = {}
     instants: dict[str, tuple[dt.datetime, dt.datetime]] = {}
