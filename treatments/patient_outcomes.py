@@ -62,20 +62,21 @@ def session_facts(patient) -> list[SessionFact]:
     """Every current session's day and modalities, in the order its procedures were logged, as
     the response per modality needs them. One query over the six procedure tables; no session or
     procedure rows are built, so a history of hundreds of sessions costs little."""
-    session_table = TreatmentSession._meta.db_table
     # Plain SQL (table names are ours): the same UNION through the ORM cost more to compile
-    # than to run.
+    # than to run. The patient's sessions are found once (the CTE), not once per table: planned
+    # per table, the query took ten times as long.
     union = " UNION ALL ".join(
-        f"SELECT p.session_id, s.performed_at, p.created_at, %s FROM {model._meta.db_table} p "  # noqa: S608
-        f"JOIN {session_table} s ON s.id = p.session_id "
-        "WHERE s.patient_id = %s AND s.archived_at IS NULL"
+        f"SELECT p.session_id, s.performed_at, p.created_at, %s FROM s "  # noqa: S608
+        f"JOIN {model._meta.db_table} p ON p.session_id = s.id"
         for model in PROCEDURE_MODELS
     )
-    params: list[object] = []
-    for model in PROCEDURE_MODELS:
-        params += [model.MODALITY.value, patient.pk]
+    sessions = (
+        f"SELECT id, performed_at FROM {TreatmentSession._meta.db_table} "  # noqa: S608
+        "WHERE patient_id = %s AND archived_at IS NULL"
+    )
+    params = [patient.pk, *(model.MODALITY.value for model in PROCEDURE_MODELS)]
     with connection.cursor() as cursor:
-        cursor.execute(f"{union} ORDER BY 2, 1, 3", params)
+        cursor.execute(f"WITH s AS ({sessions}) {union} ORDER BY 2, 1, 3", params)
         rows = cursor.fetchall()
     facts: dict[int, tuple[dt.date, list[str]]] = {}
     for session_id, performed_at, _logged, modality in rows:
