@@ -68,7 +68,7 @@ def patient_detail(request, pk: int):
     return render(request, "patients/patient_detail.html", context)
 
 
-ASSESSMENT_ROWS_SHOWN = 12
+ASSESSMENT_ROWS_SHOWN = 8
 
 
 def _table_rows(progress: list, *, show_all) -> dict:

@@ -25,9 +25,9 @@ from treatments.photos import photo_series
 from treatments.timeline import MODALITY_LETTERS, build_timeline, table_rows
 
 # The chart shows the newest sessions and photos; "show all" lists the rest. Ten sessions and a
-# strip of eight photos per series are a screen each, and 100 thumbnails would be 100 requests.
+# strip of six photos per series are a screen each, and 100 thumbnails would be 100 requests.
 SESSIONS_SHOWN = 10
-PHOTOS_PER_SERIES = 8
+PHOTOS_PER_SERIES = 6
 SERIES = ["view", "close_up_region", "lighting"]
 
 
