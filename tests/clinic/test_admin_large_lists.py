@@ -1,0 +1,56 @@
+"""The admin lists of the big tables (clinic.paging.LargeTableAdmin) write their rows with
+`{% large_result_list %}`: the same table as Django's `{% result_list %}`, tick boxes, links
+to each record (keeping the list's filters), dates, choices and empty values included."""
+
+import re
+
+import pytest
+from django.contrib import admin
+
+from scheduling.models import Appointment
+from tests.clinic.test_admin_query_budget import _fill
+from treatments.models import TreatmentSession
+
+pytestmark = pytest.mark.django_db
+
+
+def _table(client, url: str) -> str:
+    html = client.get(url).content.decode()
+    match = re.search(r'<table id="result_list">.*?</table>', html, re.S)
+    assert match, url
+    return re.sub(r"\s+", " ", match.group(0))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/treatments/treatmentsession/",
+        "/admin/treatments/treatmentsession/?modality=cross&o=-2",
+        "/admin/scheduling/appointment/",
+        "/admin/scheduling/appointment/?status__exact=booked&o=3",
+        "/admin/patients/patient/?q=smith",
+        "/admin/patients/accesslog/",
+    ],
+)
+def test_a_big_tables_rows_read_as_djangos_own(admin_client_, monkeypatch, url):
+    _fill(3)
+    Appointment.objects.filter(pk=Appointment.objects.first().pk).update(booked_by=None)
+    fast = _table(admin_client_, url)
+    model_admin = admin_client_.get(url).context["cl"].model_admin
+    monkeypatch.setattr(model_admin, "change_list_template", None)  # Django's change_list.html
+    assert _table(admin_client_, url) == fast
+
+
+def test_each_row_links_to_its_record_with_the_lists_filters(admin_client_):
+    _fill(2)
+    html = _table(admin_client_, "/admin/treatments/treatmentsession/?modality=cross")
+    for session in TreatmentSession.objects.all():
+        assert f'value="{session.pk}" class="action-select"' in html
+        link = f"/admin/treatments/treatmentsession/{session.pk}/change/"
+        assert f'<a href="{link}?_changelist_filters=modality%3Dcross">' in html
+
+
+def test_the_big_tables_use_the_large_list_template():
+    for model in [TreatmentSession, Appointment]:
+        model_admin = admin.site._registry[model]
+        assert model_admin.change_list_template == "admin/large_change_list.html"
