@@ -30,8 +30,12 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
+from django.utils.dates import MONTHS_3
+from django.utils.formats import get_format, localize
 from django.utils.html import conditional_escape, escape
 from django.utils.safestring import mark_safe
+from django.utils.timezone import template_localtime
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -55,8 +59,51 @@ def _row_url(cl: ChangeList) -> Callable[[models.Model], str] | None:
     return lambda obj: f"{before}{int(getattr(obj, attname))}{after}"
 
 
+class _Dates:
+    """Writes a date or a local date-time as Django's `localize` does, for the formats the
+    clinic's language uses ("j M Y" and "j M Y, P": "4 Mar 2026, 9:30 a.m."), with the
+    translated words looked up once a page instead of a DateFormat per value. Any other format
+    goes through Django."""
+
+    DATE = "j M Y"
+    DATETIME = "j M Y, P"
+
+    def __init__(self) -> None:
+        self.fast_date = get_format("DATE_FORMAT") == self.DATE
+        self.fast_datetime = get_format("DATETIME_FORMAT") == self.DATETIME
+        self.months = {month: MONTHS_3[month].title() for month in MONTHS_3}
+        self.words = {
+            name: gettext(name) for name in ("a.m.", "p.m.", "noon", "midnight")
+        }  # fmt: skip
+
+    def date(self, value: dt.date) -> str:
+        if not self.fast_date:
+            return localize(value)
+        return f"{value.day} {self.months[value.month]} {value.year:04d}"
+
+    def datetime(self, value: dt.datetime) -> str:
+        value = template_localtime(value)
+        if not self.fast_datetime:
+            return localize(value)
+        hour, minute = value.hour, value.minute
+        if minute == 0 and hour in (0, 12):
+            time = self.words["midnight" if hour == 0 else "noon"]
+        else:
+            clock = f"{hour % 12 or 12}:{minute:02d}" if minute else f"{hour % 12 or 12}"
+            time = f"{clock} {self.words['p.m.' if hour > 11 else 'a.m.']}"
+        return f"{value.day} {self.months[value.month]} {value.year:04d}, {time}"
+
+
 class _Column:
-    def __init__(self, cl: ChangeList, index: int, name, first_row: models.Model, link: bool):
+    def __init__(
+        self,
+        cl: ChangeList,
+        index: int,
+        name,
+        first_row: models.Model,
+        link: bool,
+        dates: _Dates,
+    ):
         self.name = name
         self.model_admin = cl.model_admin
         self.empty = cl.model_admin.get_empty_value_display()
@@ -78,6 +125,23 @@ class _Column:
         self.related = self.field is not None and isinstance(
             self.field.remote_field, models.ManyToOneRel
         )
+        # How a field's value is written, where display_for_field would redo per cell what
+        # can be done once: a choice's label, a date's format.
+        self.write: Callable[[object], str] | None = None
+        field, empty = self.field, self.empty
+        if field is None or self.related:
+            pass
+        elif getattr(field, "flatchoices", None):
+            try:
+                labels = {value: str(label) for value, label in field.flatchoices}
+            except TypeError:  # unhashable choices: display_for_field knows what to do
+                pass
+            else:
+                self.write = lambda value: labels.get(value, empty)
+        elif isinstance(field, models.DateTimeField | models.DateField):
+            write = dates.datetime if isinstance(field, models.DateTimeField) else dates.date
+            blank = field.empty_values
+            self.write = lambda value: empty if value in blank else write(value)
 
     def cell(self, obj: models.Model) -> tuple[str, str]:
         """The cell's class attribute and its escaped contents."""
@@ -89,6 +153,8 @@ class _Column:
                     value = ""
                 if self.related:
                     shown = self.empty if value is None else value
+                elif self.write is not None:
+                    shown = self.write(value)
                 else:
                     shown = display_for_field(value, self.field, self.empty, avoid_link=self.link)
             else:
@@ -111,6 +177,7 @@ def _fast_rows(cl: ChangeList) -> list[ResultList] | None:
     if row_url is None:
         return None
     links = cl.list_display_links
+    dates = _Dates()
     columns = []
     for index, name in enumerate(cl.list_display):
         if links is None:
@@ -119,7 +186,7 @@ def _fast_rows(cl: ChangeList) -> list[ResultList] | None:
             link = not any(column.link for column in columns)
         else:
             link = name in links
-        columns.append(_Column(cl, index, name, rows[0], link))
+        columns.append(_Column(cl, index, name, rows[0], link, dates))
     linked_first = [not any(c.link for c in columns[:i]) for i in range(len(columns))]
     results = []
     for obj in rows:

@@ -2,11 +2,15 @@
 `{% large_result_list %}`: the same table as Django's `{% result_list %}`, tick boxes, links
 to each record (keeping the list's filters), dates, choices and empty values included."""
 
+import datetime as dt
 import re
 
 import pytest
 from django.contrib import admin
+from django.utils.formats import localize
+from django.utils.timezone import template_localtime
 
+from clinic.templatetags.clinic_admin_list import _Dates
 from scheduling.models import Appointment
 from tests.clinic.test_admin_query_budget import _fill
 from treatments.models import TreatmentSession
@@ -54,3 +58,26 @@ def test_the_big_tables_use_the_large_list_template():
     for model in [TreatmentSession, Appointment]:
         model_admin = admin.site._registry[model]
         assert model_admin.change_list_template == "admin/large_change_list.html"
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        dt.datetime(2026, 6, 8, 0, 0, tzinfo=dt.UTC),  # midnight in UTC, 1 a.m. in London
+        dt.datetime(2026, 1, 8, 0, 0, tzinfo=dt.UTC),  # midnight in London too
+        dt.datetime(2026, 1, 8, 12, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 8, 12, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 8, 0, 5, tzinfo=dt.UTC),
+        dt.datetime(2026, 3, 29, 9, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 12, 31, 23, 59, tzinfo=dt.UTC),
+        dt.date(2026, 5, 1),
+        dt.date(987, 11, 30),
+    ],
+)
+def test_dates_are_written_as_djangos_localize_writes_them(value):
+    dates = _Dates()
+    assert dates.fast_date and dates.fast_datetime  # the clinic's formats take the quick way
+    if isinstance(value, dt.datetime):
+        assert dates.datetime(value) == localize(template_localtime(value))
+    else:
+        assert dates.date(value) == localize(value)
