@@ -13,6 +13,7 @@ Django's own code.
 """
 
 import datetime as dt
+import html
 from collections.abc import Callable
 
 from django import template
@@ -142,6 +143,16 @@ class _Column:
             write = dates.datetime if isinstance(field, models.DateTimeField) else dates.date
             blank = field.empty_values
             self.write = lambda value: empty if value in blank else write(value)
+        elif type(field) in (models.CharField, models.TextField, models.EmailField):
+            # A string is shown as itself (display_for_value); anything else goes through Django.
+            blank = field.empty_values
+            self.write = lambda value: (
+                empty
+                if value in blank
+                else value
+                if type(value) is str
+                else display_for_field(value, field, empty)
+            )
 
     def cell(self, obj: models.Model) -> tuple[str, str]:
         """The cell's class attribute and its escaped contents."""
@@ -166,7 +177,14 @@ class _Column:
                     classes = f"{classes} nowrap"
         except ObjectDoesNotExist:
             shown = self.empty
-        return classes, conditional_escape(shown)
+        return classes, _escape(shown)
+
+
+def _escape(value) -> str:
+    """conditional_escape without its lazy-string wrapper: the same text, for every cell."""
+    if hasattr(value, "__html__"):
+        return value.__html__()
+    return html.escape(str(value))
 
 
 def _fast_rows(cl: ChangeList) -> list[ResultList] | None:

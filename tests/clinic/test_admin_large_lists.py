@@ -7,12 +7,15 @@ import re
 
 import pytest
 from django.contrib import admin
+from django.contrib.admin import ModelAdmin
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
 
 from clinic.templatetags.clinic_admin_list import _Dates
 from scheduling.models import Appointment
 from tests.clinic.test_admin_query_budget import _fill
+from tests.factories import PatientFactory
+from tests.treatments.factories import TreatmentSessionFactory
 from treatments.models import TreatmentSession
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,10 @@ def test_dates_are_written_as_djangos_localize_writes_them(value):
         assert dates.datetime(value) == localize(template_localtime(value))
     else:
         assert dates.date(value) == localize(value)
+
+
+def test_the_tick_box_is_djangos_own(dermatologist):
+    patient = PatientFactory(first_name='Zoë "Z"', last_name="O'Brien & <Co>")
+    session = TreatmentSessionFactory(patient=patient, clinician=dermatologist)
+    model_admin = admin.site._registry[TreatmentSession]
+    assert model_admin.action_checkbox(session) == ModelAdmin.action_checkbox(model_admin, session)
