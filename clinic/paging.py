@@ -15,6 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from clinic.lib.quick_widgets import QuickActionForm
+
 # Below this, counting exactly is cheap; above it, an estimate within a few per cent will do.
 ESTIMATE_FROM_ROWS = 50_000
 
@@ -61,6 +63,8 @@ class LargeTableAdmin:
     list_per_page = 25
     # The same table, its rows written with per-column work done once per page.
     change_list_template = "admin/large_change_list.html"
+    # The same actions drop-down, written without the form templates.
+    action_form = QuickActionForm
 
     def action_checkbox(self, obj) -> SafeString:
         """The row's tick box, as Django's own, written out directly: Django renders a form

@@ -1,16 +1,20 @@
 """The admin lists of the big tables (clinic.paging.LargeTableAdmin) write their rows with
-`{% large_result_list %}`: the same table as Django's `{% result_list %}`, tick boxes, links
-to each record (keeping the list's filters), dates, choices and empty values included."""
+`{% large_result_list %}` and their actions drop-down with quick widgets: the same markup as
+Django's `{% result_list %}` and form widgets, tick boxes, links to each record (keeping the
+list's filters), dates, choices and empty values included."""
 
 import datetime as dt
 import re
 
 import pytest
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
+from django.contrib.admin.helpers import ActionForm
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
 
+from clinic.lib.quick_widgets import QuickHiddenInput, QuickSelect
 from clinic.templatetags.clinic_admin_list import _Dates
 from scheduling.models import Appointment
 from tests.clinic.test_admin_query_budget import _fill
@@ -21,11 +25,20 @@ from treatments.models import TreatmentSession
 pytestmark = pytest.mark.django_db
 
 
-def _table(client, url: str) -> str:
+def _form(client, url: str) -> str:
+    """The list's form: actions drop-down, table and tick boxes (less the CSRF token, new on
+    every page)."""
     html = client.get(url).content.decode()
-    match = re.search(r'<table id="result_list">.*?</table>', html, re.S)
+    match = re.search(r'<form id="changelist-form".*?</form>', html, re.S)
     assert match, url
-    return re.sub(r"\s+", " ", match.group(0))
+    form = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", match.group(0))
+    return re.sub(r"\s+", " ", form)
+
+
+def _table(client, url: str) -> str:
+    match = re.search(r'<table id="result_list">.*?</table>', _form(client, url), re.S)
+    assert match, url
+    return match.group(0)
 
 
 @pytest.mark.parametrize(
@@ -39,13 +52,14 @@ def _table(client, url: str) -> str:
         "/admin/patients/accesslog/",
     ],
 )
-def test_a_big_tables_rows_read_as_djangos_own(admin_client_, monkeypatch, url):
+def test_a_big_tables_list_reads_as_djangos_own(admin_client_, monkeypatch, url):
     _fill(3)
     Appointment.objects.filter(pk=Appointment.objects.first().pk).update(booked_by=None)
-    fast = _table(admin_client_, url)
+    fast = _form(admin_client_, url)
     model_admin = admin_client_.get(url).context["cl"].model_admin
     monkeypatch.setattr(model_admin, "change_list_template", None)  # Django's change_list.html
-    assert _table(admin_client_, url) == fast
+    monkeypatch.setattr(model_admin, "action_form", ActionForm)  # and its actions form
+    assert _form(admin_client_, url) == fast
 
 
 def test_each_row_links_to_its_record_with_the_lists_filters(admin_client_):
@@ -91,3 +105,16 @@ def test_the_tick_box_is_djangos_own(dermatologist):
     session = TreatmentSessionFactory(patient=patient, clinician=dermatologist)
     model_admin = admin.site._registry[TreatmentSession]
     assert model_admin.action_checkbox(session) == ModelAdmin.action_checkbox(model_admin, session)
+
+
+CHOICES = [("", "---------"), ("archive", 'Archive <selected> & "x"'), ("Group", [("a", "A")])]
+
+
+@pytest.mark.parametrize("value", ["", "archive", "a", None])
+def test_the_quick_widgets_write_djangos_markup(value):
+    attrs = {"required": True, "aria-describedby": 'x"y', "hidden": False}
+    expected = forms.Select(choices=CHOICES).render("action", value, attrs)
+    assert QuickSelect(choices=CHOICES).render("action", value, attrs) == expected
+    hidden = {"class": "select-across"}
+    expected = forms.HiddenInput(hidden).render("select_across", value)
+    assert QuickHiddenInput(hidden).render("select_across", value) == expected
