@@ -142,18 +142,27 @@ def _insert_views(template: AccessLog, rows: list[tuple]) -> None:
     quote = connection.ops.quote_name
     # Names come from the model, quoted; every value goes as a parameter.
     insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
-    marks = f"({', '.join(['%s'] * len(fields))})"
-    # PostgreSQL takes at most 65,535 parameters a statement; SQLite says how many it takes.
-    batch = min(connection.ops.bulk_batch_size(fields, rows) or len(rows), 1000)
-    # One statement is atomic by itself; several batches are all written or none.
-    together = transaction.atomic(using=connection.alias, savepoint=False)
-    with together if len(rows) > batch else nullcontext(), connection.cursor() as cursor:
-        for start in range(0, len(rows), batch):
-            part = rows[start : start + batch]
-            values = ", ".join([marks] * len(part))
-            cursor.execute(
-                f"{insert} VALUES {values}", [v for row in part for v in (*shared, *row)]
-            )
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A parameter a column, the rows' own as arrays: psycopg parses a statement of a few
+            # parameters once per process, one of hundreds on every call.
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields[len(_SHARED) :])
+            marks = ", ".join(["%s"] * len(_SHARED))
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            statement = f"{insert} SELECT {marks}, * FROM unnest({arrays})"  # noqa: S608 - names only
+            cursor.execute(statement, shared + columns)
+            return
+        marks = f"({', '.join(['%s'] * len(fields))})"
+        # SQLite says how many parameters a statement takes; so many rows go at a time.
+        batch = min(connection.ops.bulk_batch_size(fields, rows) or len(rows), 1000)
+        # One statement is atomic by itself; several batches are all written or none.
+        together = transaction.atomic(using=connection.alias, savepoint=False)
+        with together if len(rows) > batch else nullcontext():
+            for start in range(0, len(rows), batch):
+                part = rows[start : start + batch]
+                values = ", ".join([marks] * len(part))
+                params = [value for row in part for value in (*shared, *row)]
+                cursor.execute(f"{insert} VALUES {values}", params)
 
 
 def _refused_object(request: HttpRequest) -> models.Model | None:
