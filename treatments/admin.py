@@ -115,10 +115,6 @@ class TreatmentSessionAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
         for just these ids (not six prefetches of every procedure row, nor an EXISTS per row,
         which PostgreSQL plans as a scan of each whole table)."""
         changelist = super().get_changelist_instance(request)
-        # The page reads only its columns, the names in str() and the patient's MRN for the
-        # access trail, not each patient's whole record. A column added above needs its field
-        # here (or each row costs a query, which the admin query budget test catches).
-        changelist.result_list = changelist.result_list.only(*self.list_fields)
         sessions = list(changelist.result_list)
         found = modalities_of_sessions([session.pk for session in sessions])
         for session in sessions:
