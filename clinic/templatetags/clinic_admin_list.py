@@ -6,8 +6,9 @@ Django's `items_for_result` works out every cell from scratch: it looks the colu
 again, builds its classes, asks for the empty-value text, reverses the row's change URL, parses
 and re-encodes the preserved filters into it, and wraps each cell with `format_html`. Here
 everything that is the same for every row is worked out once per column and per page; each
-cell only fetches and formats its value. The values themselves are formatted by Django's own
-`display_for_field` / `display_for_value`, so dates, choices and booleans read as before.
+cell only fetches and formats its value. Choice labels, dates and plain text take quick paths
+that write what Django writes (tests/clinic/test_admin_large_lists.py compares the two);
+every other value goes through Django's own `display_for_field` / `display_for_value`.
 Editable lists, pop-ups and lists linked by another field than the primary key go through
 Django's own code.
 """
