@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.apps import apps as global_apps
+from django.contrib.admin import apps as admin_apps
 from django.db.models.signals import post_migrate
 
 
@@ -8,6 +9,13 @@ def _sync_roles_after_migrate(sender, using, apps=global_apps, **kwargs) -> None
     from clinic.roles import sync_roles
 
     sync_roles(apps=apps, using=using)
+
+
+class ClinicAdminConfig(admin_apps.AdminConfig):
+    """django.contrib.admin with the clinic's site (clinic/admin_site.py) as `admin.site`."""
+
+    default = False  # named in INSTALLED_APPS; the clinic app's own config is ClinicConfig
+    default_site = "clinic.admin_site.ClinicAdminSite"
 
 
 class ClinicConfig(AppConfig):

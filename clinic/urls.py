@@ -6,8 +6,6 @@ from clinic import account_views, views
 from clinic.signin import SignInForm
 from clinic.two_factor import protect_admin_site
 
-admin.site.site_header = "Scar clinic administration"
-admin.site.site_title = "Scar clinic admin"
 protect_admin_site(admin.site)
 
 urlpatterns = [

@@ -51,6 +51,7 @@ class PatientAdmin(
         "archived_at",
         "updated_at",
     ]
+    list_fields = [*list_display]  # str() and the access trail read names and MRN, all shown
     list_filter = [
         "fitzpatrick_type",
         ("archived_at", admin.EmptyFieldListFilter),

@@ -9,10 +9,11 @@ object of a patient (`audit_urls`), so a refusal is filed under the patient it w
 import datetime as dt
 import logging
 from collections.abc import Iterable
+from contextlib import nullcontext
 
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import connections, models, router, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -100,16 +101,68 @@ def access_record(
 def access_record_many(
     request: HttpRequest, objects: Iterable[models.Model], *, label: str = ""
 ) -> None:
-    """One row per record shown on a list page, in one insert."""
+    """One row per record shown on a list page, in one INSERT (a batch per few thousand rows).
+
+    The rows are written as values, not models: an admin list logs 25 rows on every page, and
+    building, preparing and bulk-inserting 25 AccessLog instances cost a fifth of the page. The
+    values are the ones `_row` gives; the user, path, address and time are prepared once."""
+    template = _row(request, patient=None, action=AccessLog.Action.VIEW, obj=None)
+    suffix = f" (in {label})" if label else ""
     rows = []
     for obj in objects:
         patient = patient_of(obj)
         if patient is not None:
-            rows.append(_row(request, patient=patient, action=AccessLog.Action.VIEW, obj=obj))
-    if label:
-        for row in rows:
-            row.object_label = f"{row.object_label} (in {label})"[:200]
-    AccessLog.objects.bulk_create(rows)
+            rows.append(
+                (
+                    patient.pk,
+                    getattr(patient, "mrn", "") or "",
+                    obj._meta.label,
+                    str(obj.pk)[:50],
+                    f"{object_label(obj)[:200]}{suffix}"[:200],
+                )
+            )
+    if rows:
+        _insert_views(template, rows)
+
+
+# The columns _insert_views writes: first those the same in every row, then each row's own.
+_SHARED = ("at", "user", "username", "action", "path", "ip_address")
+_OWN = ("patient", "patient_mrn", "object_type", "object_id", "object_label")
+
+
+def _insert_views(template: AccessLog, rows: list[tuple]) -> None:
+    meta = AccessLog._meta
+    connection = connections[router.db_for_write(AccessLog)]
+    fields = [meta.get_field(name) for name in (*_SHARED, *_OWN)]
+    template.at = timezone.now()
+    shared = [
+        field.get_db_prep_save(getattr(template, field.attname), connection)
+        for field in fields[: len(_SHARED)]
+    ]
+    quote = connection.ops.quote_name
+    # Names come from the model, quoted; every value goes as a parameter.
+    insert = f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # A parameter a column, the rows' own as arrays: psycopg parses a statement of a few
+            # parameters once per process, one of hundreds on every call.
+            arrays = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields[len(_SHARED) :])
+            marks = ", ".join(["%s"] * len(_SHARED))
+            columns = [list(column) for column in zip(*rows, strict=True)]
+            statement = f"{insert} SELECT {marks}, * FROM unnest({arrays})"  # noqa: S608 - names only
+            cursor.execute(statement, shared + columns)
+            return
+        marks = f"({', '.join(['%s'] * len(fields))})"
+        # SQLite says how many parameters a statement takes; so many rows go at a time.
+        batch = min(connection.ops.bulk_batch_size(fields, rows) or len(rows), 1000)
+        # One statement is atomic by itself; several batches are all written or none.
+        together = transaction.atomic(using=connection.alias, savepoint=False)
+        with together if len(rows) > batch else nullcontext():
+            for start in range(0, len(rows), batch):
+                part = rows[start : start + batch]
+                values = ", ".join([marks] * len(part))
+                params = [value for row in part for value in (*shared, *row)]
+                cursor.execute(f"{insert} VALUES {values}", params)
 
 
 def _refused_object(request: HttpRequest) -> models.Model | None:

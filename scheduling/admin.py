@@ -31,6 +31,11 @@ class AppointmentAdmin(LargeTableAdmin, SuperuserDeleteOnly, HistoryAdmin):
     list_filter = ["status", "kind", "dermatologist", "room", "starts_at"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
     list_select_related = ["patient", "dermatologist", "room", "booked_by"]
+    list_fields = [
+        *("starts_at", "ends_at", "patient", "dermatologist", "room", "kind", "status"),
+        *("booked_by", "patient__first_name", "patient__last_name", "patient__mrn"),
+        *("dermatologist__username", "room__name", "booked_by__username"),
+    ]
     readonly_fields = ["booked_at"]
 
     def has_add_permission(self, request) -> bool:

@@ -1,7 +1,8 @@
 from collections import defaultdict
+from functools import cache
 
 from django.contrib import admin
-from django.db.models import CharField, Value
+from django.db import connection
 
 from clinic.admin_history import HistoryAdmin
 from clinic.lib.admin import SuperuserDeleteOnly
@@ -45,6 +46,34 @@ class SessionWarningInline(admin.TabularInline):
         return False
 
 
+def modalities_of_sessions(ids: list[int]) -> defaultdict[int, set[str]]:
+    """Each session's modality values, in one UNION ALL over the procedure tables written once
+    per process: the ORM spent longer building the six-part union than the database took to
+    run it."""
+    found: defaultdict[int, set[str]] = defaultdict(set)
+    if not ids:
+        return found
+    marks = ", ".join(["%s"] * len(ids))
+    parts, params = [], []
+    for model in PROCEDURE_MODELS:
+        table, column = _procedure_session_column(model)
+        # Names come from the models, quoted; the values go as parameters.
+        parts.append(f"SELECT {column}, %s FROM {table} WHERE {column} IN ({marks})")  # noqa: S608
+        params += [model.MODALITY.value, *ids]
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(parts), params)
+        for session_id, modality in cursor.fetchall():
+            found[session_id].add(modality)
+    return found
+
+
+@cache
+def _procedure_session_column(model) -> tuple[str, str]:
+    """The procedure's table and its session column, quoted (from the model, not user input)."""
+    quote = connection.ops.quote_name
+    return quote(model._meta.db_table), quote(model._meta.get_field("session").column)
+
+
 class ModalityFilter(admin.SimpleListFilter):
     title = "modality"
     parameter_name = "modality"
@@ -68,6 +97,10 @@ class TreatmentSessionAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
     list_filter = [ModalityFilter, "clinician", "performed_at", "anaesthesia"]
     search_fields = ["patient__mrn", "patient__last_name", "patient__first_name"]
     list_select_related = ["patient", "clinician"]
+    list_fields = [
+        *("performed_at", "next_session_due", "patient", "clinician"),
+        *("patient__first_name", "patient__last_name", "patient__mrn", "clinician__username"),
+    ]
     raw_id_fields = ["patient"]
     readonly_fields = ["fitzpatrick_type", "updated_by", "archived_at", "archived_by"]
     inlines = [*(_inline(model) for model in PROCEDURE_MODELS), AdverseEventInline]
@@ -83,17 +116,7 @@ class TreatmentSessionAdmin(LargeTableAdmin, ClinicalRecordAdmin, HistoryAdmin):
         which PostgreSQL plans as a scan of each whole table)."""
         changelist = super().get_changelist_instance(request)
         sessions = list(changelist.result_list)
-        ids = [session.pk for session in sessions]
-        found = defaultdict(set)
-        if ids:
-            parts = [
-                model.objects.filter(session_id__in=ids)
-                .annotate(modality=Value(model.MODALITY.value, output_field=CharField()))
-                .values_list("session_id", "modality")
-                for model in PROCEDURE_MODELS
-            ]
-            for session_id, modality in parts[0].union(*parts[1:], all=True):
-                found[session_id].add(modality)
+        found = modalities_of_sessions([session.pk for session in sessions])
         for session in sessions:
             session.modality_values = found[session.pk]
         return changelist

@@ -7,7 +7,9 @@ import io
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
+from patients.audit import access_record_many
 from patients.models import AccessLog
 from tests.factories import PatientFactory, ScarAssessmentFactory
 from tests.treatments.factories import (
@@ -66,6 +68,30 @@ def test_admin_lists_with_clinical_columns_log_each_patient_shown(admin_client_,
     rows = AccessLog.objects.exclude(pk__in=before)
     assert {r.patient_id for r in rows} == expected
     assert all("(in admin list of" in r.object_label for r in rows)
+
+
+def test_a_list_logs_the_whole_row_for_each_record_shown(admin_client_, clinic_admin, records):
+    session = records["session"]
+    before = timezone.now()
+    admin_client_.get("/admin/treatments/treatmentsession/?q=Lovelace", REMOTE_ADDR="10.0.0.7")
+    [row] = AccessLog.objects.filter(object_type="treatments.TreatmentSession")
+    assert (row.user, row.username, row.action) == (clinic_admin, clinic_admin.username, "view")
+    assert (row.patient, row.patient_mrn) == (records["patient"], records["patient"].mrn)
+    assert row.object_id == str(session.pk)
+    label = f"Treatment session, {timezone.localtime(session.performed_at):%d %b %Y}"
+    assert row.object_label == f"{label} (in admin list of treatment sessions)"
+    assert row.path == "/admin/treatments/treatmentsession/?q=Lovelace"
+    assert row.ip_address == "10.0.0.7"
+    assert before <= row.at <= timezone.now()
+
+
+def test_a_long_list_is_logged_whole_in_batches(rf, clinic_admin, dermatologist):
+    sessions = TreatmentSessionFactory.create_batch(3, clinician=dermatologist)
+    request = rf.get("/report/")
+    request.user = clinic_admin
+    access_record_many(request, sessions * 700, label="a long report")  # 2,100 rows
+    assert AccessLog.objects.count() == 2100
+    assert {row.patient_id for row in AccessLog.objects.all()} == {s.patient_id for s in sessions}
 
 
 def test_compare_logs_each_photo_shown(derm_client, dermatologist, records):
