@@ -12,9 +12,7 @@ def recent_patients(request: HttpRequest, _subject: None) -> dict:
     # 1 query: the newest active patients, read from the partial index on updated_at, with the
     # columns the list shows.
     recent = Patient.objects.active().order_by("-updated_at")
-    return {
-        "recent_patients": list(recent.only("first_name", "last_name", "mrn")[:RECENT_SHOWN])
-    }
+    return {"recent_patients": list(recent.only("first_name", "last_name", "mrn")[:RECENT_SHOWN])}
 
 
 register_dashboard_panel(

@@ -21,7 +21,18 @@ from treatments.timeline import TimelineSession
 def score_snapshots(patient) -> list[ScoreSnapshot]:
     """Scores of every assessment that counts (current, the last of its day), oldest first, with
     the ice pick count summed over the grid's regions (None when no grid was recorded). One
-    query."""
+    query, or none when the chart view has read the assessments already
+    (`patient.chart_assessments`, ScarAssessment.objects.for_chart)."""
+    loaded = patient.__dict__.get("chart_assessments")
+    if loaded is not None:
+        return [
+            ScoreSnapshot(
+                a.assessed_on, a.ecca_score, a.gb_quantitative_score, a.ice_pick, a.cadi_score,
+                a.dlqi_score,
+            )
+            for a in sorted(loaded, key=lambda a: a.assessed_on)
+            if not a.is_superseded
+        ]  # fmt: skip
     rows = (
         ScarAssessment.objects.latest_of_each_day()
         .filter(patient=patient)

@@ -4,7 +4,7 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -146,14 +146,24 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
         return rows.exclude(pk=exclude_pk) if exclude_pk else rows
 
     def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
-        """Every current assessment of the patient, each marked whether it is superseded, with
-        the columns the chart's table and trend read (an assessment row has some sixty)."""
+        """Every current assessment of the patient, each marked whether it is superseded and
+        with its ice pick count summed over the grid (`ice_pick`, None without a grid), with the
+        columns the chart's table, trend and progress timeline read (a row has some sixty)."""
+        ice_pick = (
+            ScarCount.objects.filter(
+                assessment=OuterRef("pk"), scar_type=scoring.EccaScarType.ICE_PICK
+            )
+            .values("assessment")
+            .annotate(total=Sum("count"))
+            .values("total")
+        )
         return (
             self.current()
             .filter(patient=patient)
             .select_related("assessor")
             .only(*CHART_FIELDS)
             .with_superseded()
+            .annotate(ice_pick=Subquery(ice_pick))
         )
 
 

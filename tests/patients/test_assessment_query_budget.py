@@ -13,13 +13,13 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 #  1. session          2. signed-in user
 #  3. user and group permissions with the role badge's groups (one query)
 #  4. patient          5. photo consents       6. access-log insert
-#  7. assessments with assessors (the table and all three trend panels)
+#  7. assessments with assessors and ice pick counts (the table, all three trend panels and
+#     the progress timeline's scores)
 #  8. appointments     9-10. treatment section: topicals, skin tests (its sessions, none, are
 #  the timeline's)      11. photos
-# 12-16. progress timeline: scores with ice pick counts, sessions' modalities, sessions (none),
-# photo days, letters
-# 17. scar register section (no scars)
-CHART_QUERIES = 17
+# 12-15. progress timeline: sessions' modalities, sessions (none), photo days, letters
+# 16. scar register section (no scars)
+CHART_QUERIES = 16
 
 
 @pytest.mark.parametrize("assessments", [1, 40])

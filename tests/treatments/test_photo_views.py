@@ -246,4 +246,4 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
 
 
 # The dermatologist's chart (see tests/patients/test_query_budget.py) plus one photo query.
-CHART_WITH_PHOTOS_QUERIES = 17
+CHART_WITH_PHOTOS_QUERIES = 16
