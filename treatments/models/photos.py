@@ -30,6 +30,10 @@ class Lighting(models.TextChoices):
     SIDE_LIT = "side_lit", "Side-lit (tangential)"
 
 
+_VIEW_LABELS: dict[str, str] = {value: str(label) for value, label in PhotoView.choices}
+_REGION_LABELS: dict[str, str] = {value: str(label) for value, label in FacialRegion.choices}
+
+
 class ClinicalPhotoQuerySet(ArchivableQuerySet):
     pass
 
@@ -103,9 +107,12 @@ class ClinicalPhoto(Archivable):
 
     @property
     def view_label(self) -> str:
-        label = self.get_view_display()
+        # Plain dict lookups: get_FOO_display() rebuilds the choices on every call, and a chart
+        # or timeline labels dozens of photos.
+        label = _VIEW_LABELS.get(self.view, self.view)
         if self.view == PhotoView.CLOSE_UP and self.close_up_region:
-            label += f": {self.get_close_up_region_display().lower()}"
+            region = _REGION_LABELS.get(self.close_up_region, self.close_up_region)
+            label += f": {region.lower()}"
         return label
 
     @property
