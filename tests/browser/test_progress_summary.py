@@ -58,3 +58,25 @@ def test_progress_timeline_and_one_page_summary_printed_to_pdf(
     pages = len(PDF_PAGE.findall(pdf))
     assert 1 <= pages <= 2, f"the summary printed on {pages} pages"
     assert console_errors == []
+
+
+def test_chart_timeline_shows_the_last_year_and_the_whole_history_on_request(
+    transactional_db, live_server, page, console_errors, dermatologist
+):
+    patient = PatientFactory(first_name="Omar", last_name="Haddad")
+    history(patient, dermatologist, sessions=4, start=dt.date(2023, 3, 6))
+    history(patient, dermatologist, sessions=2, start=dt.date(2025, 9, 1))
+    sign_in(page, live_server, dermatologist.username)
+
+    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    timeline = page.locator("#outcomes")
+    expect(timeline.locator("[data-session-marker]")).to_have_count(2)
+    expect(timeline.locator("[data-timeline-window]")).to_contain_text("The last 12 months")
+    timeline.get_by_role("link", name=re.compile("Show the whole history")).click()
+
+    timeline = page.locator("#outcomes")
+    expect(timeline.locator("[data-session-marker]")).to_have_count(6)
+    expect(timeline.locator("[data-timeline-window]")).to_contain_text("The whole history")
+    # The treatment section lists all six sessions either way (fewer than it shows).
+    expect(page.locator("#treatments-heading")).to_be_visible()
+    assert console_errors == []
