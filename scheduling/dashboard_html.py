@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString, mark_safe
 from clinic.templatetags.clinic_format import url_for
 from scheduling import rules
 from scheduling.models import VisitDisplay
+from scheduling.visits import Visit
 
 
 class _Csrf:
@@ -43,7 +44,7 @@ def _head(a: VisitDisplay, patient_html: str, where: str) -> str:
 
 
 def my_day_items(
-    visits: Iterable, *, link_patients: bool, here: str, csrf_token: Callable[[], str]
+    visits: Iterable[Visit], *, link_patients: bool, here: str, csrf_token: Callable[[], str]
 ) -> SafeString:
     """The signed-in dermatologist's visits, each with its next step and details link."""
     csrf, here = _Csrf(csrf_token), escape(here)
@@ -78,7 +79,9 @@ def my_day_items(
     return mark_safe("\n".join(out))  # noqa: S308 - every value above is escaped
 
 
-def arrival_items(visits: Iterable, *, here: str, csrf_token: Callable[[], str]) -> SafeString:
+def arrival_items(
+    visits: Iterable[Visit], *, here: str, csrf_token: Callable[[], str]
+) -> SafeString:
     """Today's expected and waiting patients, each with a check-in button while allowed."""
     csrf, here = _Csrf(csrf_token), escape(here)
     people: dict[int, str] = {}

@@ -8,47 +8,31 @@ keeps the frame, the legend and the captions). Text from the database is escaped
 
 from collections.abc import Sequence
 
-from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.svg import coord, plain, y_grid
 from clinic.templatetags.clinic_format import day as day_text
 from treatments.timeline import TableRow, Timeline
-
-
-def _n(value: float) -> str:
-    """A coordinate as the svg1 filter writes it."""
-    return f"{float(value):.1f}"
-
-
-def _v(value: float) -> str:
-    """A number as {{ value }} writes it."""
-    return str(value) if type(value) is int else escape(localize(value))
 
 
 def timeline_marks(t: Timeline) -> SafeString:
     """Everything inside the timeline's <svg> after its <title>."""
     out: list[str] = []
     for s in t.sessions:
-        x = _n(s.x)
+        x = coord(s.x)
         out.append(
-            f'<line x1="{x}" x2="{x}" y1="{_v(t.plot_top)}" y2="{_v(t.session_lane_y)}" '
+            f'<line x1="{x}" x2="{x}" y1="{plain(t.plot_top)}" y2="{plain(t.session_lane_y)}" '
             'class="timeline-guide"/>'
         )
-    left, right = _v(t.left), _v(t.right)
-    label_x = _v(int(t.left) - 6)
+    left, right = plain(t.left), plain(t.right)
+    label_x = plain(int(t.left) - 6)
     for number, panel in enumerate(t.panels, start=1):
         out.append(
-            f'<g data-score-panel="{number}"><text x="{left}" y="{_n(panel.title_y)}" '
+            f'<g data-score-panel="{number}"><text x="{left}" y="{coord(panel.title_y)}" '
             f'class="trend-title">{escape(panel.title)}</text>'
         )
-        for tick in panel.y_ticks:
-            y = _n(tick.position)
-            out.append(
-                f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="trend-grid"/>'
-                f'<text x="{label_x}" y="{y}" class="trend-y-label" text-anchor="end" '
-                f'dominant-baseline="middle">{escape(tick.label)}</text>'
-            )
+        out.extend(y_grid(panel.y_ticks, left=left, right=right, label_x=label_x))
         for line in panel.lines:
             if not line.points:
                 continue
@@ -59,28 +43,28 @@ def timeline_marks(t: Timeline) -> SafeString:
             )
             for pt in line.points:
                 out.append(
-                    f'<circle cx="{_n(pt.x)}" cy="{_n(pt.y)}" r="3.5" '
+                    f'<circle cx="{coord(pt.x)}" cy="{coord(pt.y)}" r="3.5" '
                     f'class="trend-dot score-{key}"><title>{label} {day_text(pt.day)}: '
-                    f"{_v(pt.value)}</title></circle>"
+                    f"{plain(pt.value)}</title></circle>"
                 )
         if not panel.recorded:
             out.append(
-                f'<text x="{_v(int(t.left) + 10)}" y="{_v(int(panel.bottom) - 10)}" '
+                f'<text x="{plain(int(t.left) + 10)}" y="{plain(int(panel.bottom) - 10)}" '
                 'class="trend-empty">Not recorded yet</text>'
             )
         out.append("</g>")
     out.append(
-        f'<text x="{label_x}" y="{_n(t.session_lane_y)}" class="trend-y-label" '
+        f'<text x="{label_x}" y="{coord(t.session_lane_y)}" class="trend-y-label" '
         'text-anchor="end" dominant-baseline="middle">Sessions</text>'
     )
     for s in t.sessions:
-        x = _n(s.x)
+        x = coord(s.x)
         out.append(
             f'<a href="{escape(s.url)}" class="session-marker" data-session-marker>'
             f"<title>{escape(s.summary)}</title>"
         )
         for m in s.marks:
-            y, modality = _n(m.y), escape(m.modality)
+            y, modality = coord(m.y), escape(m.modality)
             out.append(
                 f'<circle cx="{x}" cy="{y}" r="6.5" class="modality-mark modality-{modality}" '
                 f'data-modality="{modality}"/><text x="{x}" y="{y}" class="modality-letter" '
@@ -88,29 +72,29 @@ def timeline_marks(t: Timeline) -> SafeString:
             )
         out.append("</a>")
     out.append(
-        f'<text x="{label_x}" y="{_n(t.photo_lane_y)}" class="trend-y-label" text-anchor="end" '
+        f'<text x="{label_x}" y="{coord(t.photo_lane_y)}" class="trend-y-label" text-anchor="end" '
         'dominant-baseline="middle">Photos</text>'
     )
-    photo_y = _n(int(t.photo_lane_y) - 4)
+    photo_y = coord(int(t.photo_lane_y) - 4)
     for ph in t.photos:
         out.append(
-            f"<g data-photo-marker><title>Photos {day_text(ph.day)} ({_v(ph.count)})</title>"
-            f'<rect x="{_n(int(ph.x) - 4)}" y="{photo_y}" width="8" height="8" '
+            f"<g data-photo-marker><title>Photos {day_text(ph.day)} ({plain(ph.count)})</title>"
+            f'<rect x="{coord(int(ph.x) - 4)}" y="{photo_y}" width="8" height="8" '
             'class="photo-mark"/></g>'
         )
-    axis = _n(t.axis_y)
+    axis = coord(t.axis_y)
     out.append(f'<line x1="{left}" x2="{right}" y1="{axis}" y2="{axis}" class="trend-grid"/>')
-    label_y = _n(int(t.axis_y) + 16)
+    label_y = coord(int(t.axis_y) + 16)
     for tick in t.x_ticks:
         out.append(
-            f'<text x="{_n(tick.position)}" y="{label_y}" class="trend-x-label" '
+            f'<text x="{coord(tick.position)}" y="{label_y}" class="trend-x-label" '
             f'text-anchor="middle">{escape(tick.label)}</text>'
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
 
 
 def _score(value: float | None) -> str:
-    return "" if value is None else _v(value)
+    return "" if value is None else plain(value)
 
 
 def timeline_table_rows(rows: Sequence[TableRow]) -> SafeString:
@@ -123,7 +107,7 @@ def timeline_table_rows(rows: Sequence[TableRow]) -> SafeString:
         sessions = "<br>".join(
             f'<a href="{escape(s.url)}">{escape(s.summary)}</a>' for s in row.sessions
         )
-        photos = _v(row.photos) if row.photos else ""
+        photos = plain(row.photos) if row.photos else ""
         out.append(
             f'<tr><th scope="row">{day_text(row.day)}</th>{cells}<td>{sessions}</td>'
             f"<td>{photos}</td></tr>"

@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.translation import get_language
 
+from clinic.lib.svg import coord
+
 register = template.Library()
 
 _PLACEHOLDER = 918273645
@@ -91,6 +93,6 @@ def svg1(value) -> str:
     """A coordinate with one decimal, unlocalised: what floatformat:'1u' writes for SVG, at a
     fraction of the cost (a trend chart writes hundreds). Halves may round the other way."""
     try:
-        return f"{float(value):.1f}"
+        return coord(value)
     except (TypeError, ValueError):
         return ""

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.formats import localize
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.svg import coord, plain, y_grid
 from clinic.templatetags.clinic_format import day
 from patients.progress import Change
 from patients.trend import Panel
@@ -20,19 +20,9 @@ from patients.trend import Panel
 register = template.Library()
 
 
-def _n(value: float) -> str:
-    """A coordinate as the svg1 filter writes it."""
-    return f"{float(value):.1f}"
-
-
-def _v(value: float) -> str:
-    """A value as {{ value }} writes it."""
-    return str(value) if type(value) is int else escape(localize(value))
-
-
 def _panel(number: int, panel: Panel) -> str:
     title = escape(panel.title)
-    dots = [(escape(day(dot.day)), _v(dot.value), dot) for dot in panel.dots]
+    dots = [(escape(day(dot.day)), plain(dot.value), dot) for dot in panel.dots]
     described = "".join(f"; {d}: {v}" for d, v, _ in dots) or ": not recorded"
     left, right = panel.plot_left, panel.plot_right
     out = [
@@ -41,16 +31,10 @@ def _panel(number: int, panel: Panel) -> str:
         f'<title id="trend-title-{number}">{title} by assessment date{described}</title>'
         f'<text x="{left}" y="14" class="trend-title">{title}</text>'
     ]
-    for tick in panel.y_ticks:
-        y = _n(tick.position)
-        out.append(
-            f'<line x1="{left}" x2="{right}" y1="{y}" y2="{y}" class="trend-grid"/>'
-            f'<text x="{left - 6}" y="{y}" class="trend-y-label" text-anchor="end" '
-            f'dominant-baseline="middle">{escape(tick.label)}</text>'
-        )
+    out.extend(y_grid(panel.y_ticks, left=str(left), right=str(right), label_x=str(left - 6)))
     for tick in panel.x_ticks:
         out.append(
-            f'<text x="{_n(tick.position)}" y="{panel.height - 8}" class="trend-x-label" '
+            f'<text x="{coord(tick.position)}" y="{panel.height - 8}" class="trend-x-label" '
             f'text-anchor="middle">{escape(tick.label)}</text>'
         )
     if dots:
@@ -59,7 +43,7 @@ def _panel(number: int, panel: Panel) -> str:
             'fill="none"/>'
         )
         out.extend(
-            f'<circle cx="{_n(dot.x)}" cy="{_n(dot.y)}" r="4" class="trend-dot '
+            f'<circle cx="{coord(dot.x)}" cy="{coord(dot.y)}" r="4" class="trend-dot '
             f'trend-line-{number}"><title>{d}: {v}</title></circle>'
             for d, v, dot in dots
         )
@@ -75,6 +59,7 @@ def _panel(number: int, panel: Panel) -> str:
 @register.simple_tag
 def trend_panels(panels: Sequence[Panel]) -> SafeString:
     """Every panel's <svg>, for the trend chart's <figure>."""
+    # _panel escapes every title, label and date; the rest are numbers it formats itself.
     return mark_safe("\n".join(_panel(n, p) for n, p in enumerate(panels, start=1)))  # noqa: S308
 
 
@@ -82,7 +67,7 @@ def trend_panels(panels: Sequence[Panel]) -> SafeString:
 def score_change(change: Change | None) -> SafeString:
     """The change from baseline under a score: "-12 (-30%)", coloured by direction."""
     if change is None:
-        return mark_safe("")
+        return SafeString("")
     if change.improved:
         tone = "change-better"
     elif change.delta > 0:
@@ -93,4 +78,5 @@ def score_change(change: Change | None) -> SafeString:
     if change.percent is not None:
         sign = "+" if change.percent > 0 else ""
         text += f" ({sign}{floatformat(change.percent, '0')}%)"
+    # The tone is one of three fixed class names and the text is escaped.
     return mark_safe(f'<div class="small {tone}">{escape(text)}</div>')  # noqa: S308
