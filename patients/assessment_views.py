@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.archive import ArchiveForm, archive_from_request
+from clinic.panels import chart_url
 from patients import scoring
 from patients.access import get_assessment_for_user, get_patient_for_user
 from patients.audit import access_record
@@ -43,7 +44,7 @@ def assessment_create(request, pk: int):
             warnings = exc.warnings
         else:
             messages.success(request, _saved_message(assessment))
-            return redirect("patients:detail", pk=patient.pk)
+            return redirect(chart_url(patient.pk, "progress"))
     return _form_page(
         request,
         form,

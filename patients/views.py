@@ -1,3 +1,6 @@
+import datetime as dt
+from dataclasses import dataclass, fields
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
@@ -8,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.paging import CappedPaginator
-from clinic.panels import chart_panels
+from clinic.panels import SUMMARY, chart_panels, chart_tabs
 from patients import scoring
 from patients.access import get_consent_for_user, get_patient_for_user
 from patients.audit import access_record
@@ -48,24 +51,62 @@ def patient_list(request):
 
 @permission_required("patients.view_patient", raise_exception=True)
 def patient_detail(request, pk: int):
+    """The chart, one tab at a time (clinic.panels.CHART_TABS): the summary unless ?tab= names
+    another tab this user has; an unknown tab shows the summary."""
     patient = get_patient_for_user(
         request.user, pk, queryset=Patient.objects.prefetch_related("photo_consents")
     )
     access_record(request, patient=patient)
-    consents = patient.current_consents()
-    context = {
-        "patient": patient,
-        "consents": [(use, consents.get(use.value)) for use in ConsentUse],
-    }
-    if request.user.has_perm("patients.view_clinical_details"):
-        context["flags"] = patient_flags(
-            patient, has_clinical_photo_consent=ConsentUse.CLINICAL in consents
-        )
-    if request.user.has_perm("patients.view_scarassessment"):
+    sees_scores = request.user.has_perm("patients.view_scarassessment")
+    tabs = chart_tabs(request, extra=frozenset({"progress"} if sees_scores else ()))
+    tab = request.GET.get("tab")
+    tab = tab if tab in {slug for slug, _ in tabs} else SUMMARY
+    context = {"patient": patient, "tabs": tabs, "tab": tab}
+    if tab == SUMMARY:
+        consents = patient.current_consents()
+        context["consents"] = [(use, consents.get(use.value)) for use in ConsentUse]
+        if request.user.has_perm("patients.view_clinical_details"):
+            context["flags"] = patient_flags(
+                patient, has_clinical_photo_consent=ConsentUse.CLINICAL in consents
+            )
+        if sees_scores:
+            context["glance"] = _glance(patient)
+    elif tab == "progress" and sees_scores:
         context.update(_assessment_context(patient))
         context.update(_table_rows(context["progress"], show_all=request.GET.get("assessments")))
-    context["panels"] = chart_panels(request, patient)
+    context["panels"] = chart_panels(request, patient, tab)
     return render(request, "patients/patient_detail.html", context)
+
+
+@dataclass(frozen=True, slots=True)
+class GlanceScores:
+    """An assessment's date and scores, as the summary shows them (a plain row: a model
+    instance per visit cost more than the rest of the summary's scores)."""
+
+    pk: int
+    assessed_on: dt.date
+    ecca_score: int
+    gb_grade: int
+    gb_quantitative_score: int
+    cadi_score: int | None
+    dlqi_score: int | None
+    is_superseded: bool
+
+
+def _glance(patient: Patient) -> dict:
+    """The summary's scores: the baseline and the latest assessment that count, with the change
+    between them (one query of the scores of every visit; the trend is on the progress tab)."""
+    rows = ScarAssessment.objects.for_glance(patient).values_list(*GLANCE_COLUMNS)
+    progress = progress_rows([GlanceScores(*row) for row in rows])
+    counting = [r for r in progress if not r.is_superseded]
+    return {
+        "baseline": counting[0] if counting else None,
+        "latest": counting[-1] if len(counting) > 1 else None,
+        "visits": len(counting),
+    }
+
+
+GLANCE_COLUMNS = [f.name for f in fields(GlanceScores)]
 
 
 ASSESSMENT_ROWS_SHOWN = 8

@@ -19,11 +19,10 @@ PAST_SHOWN = 10
 
 
 def chart_appointments(request: HttpRequest, patient: Patient) -> dict:
-    # 1 query: the patient's latest appointments, newest first, with dermatologist and room.
-    latest = list(
-        Appointment.objects.filter(patient=patient)
-        .select_related("dermatologist", "room")
-        .order_by("-starts_at", "-pk")[:CHART_LIMIT]
+    # 1 query: the patient's latest appointments, newest first, with dermatologist and room, as
+    # plain rows (scheduling.visits).
+    latest, _ = first_visits_and_total(
+        Appointment.objects.filter(patient=patient).order_by("-starts_at", "-pk"), CHART_LIMIT
     )
     now = timezone.now()
     upcoming = [a for a in reversed(latest) if a.ends_at > now]

@@ -3,7 +3,7 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Window, prefetch_related_objects
+from django.db.models import Count, Exists, F, OuterRef, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -11,10 +11,11 @@ from django.utils import timezone
 from clinic.panels import Panel, register_chart_panel
 from patients.models import ConsentUse
 from treatments.modalities import Modality
-from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
+from treatments.models import PROCEDURE_MODELS, AdverseEvent, ClinicalPhoto, TreatmentSession
 from treatments.outcomes import FOLLOW_UP_DAYS, response_per_modality
 from treatments.patient_outcomes import (
     attach_procedures,
+    latest_session,
     photo_days,
     score_snapshots,
     session_facts,
@@ -152,6 +153,44 @@ def next_session_panel(request, patient) -> dict:
     }
 
 
+def latest_session_panel(request, patient) -> dict:
+    """The chart summary's line on treatment: the latest session (its day, clinician, modalities
+    and side effects, with any still ongoing from earlier sessions), how many sessions there are
+    in all, and when the next is due. Two queries: the latest session with its modalities and
+    the total, and the adverse events."""
+    latest = latest_session(patient)
+    if latest is None:
+        return {"patient": patient, "latest": None, "total": 0}
+    return {
+        "patient": patient,
+        "latest": latest,
+        "total": latest.total,
+        "modalities": ", ".join(m.label for m in latest.modalities),
+        # The latest session's side effects, and any still ongoing from earlier sessions.
+        "adverse_events": list(
+            AdverseEvent.objects.filter(
+                Q(session_id=latest.pk)
+                | Q(
+                    session__patient=patient,
+                    session__archived_at__isnull=True,
+                    resolved_on__isnull=True,
+                )
+            )
+        ),
+        "overdue": bool(latest.next_session_due and latest.next_session_due < timezone.localdate()),
+        "book_next_url": _book_next_url(patient, latest, latest.modalities),
+    }
+
+
+register_chart_panel(
+    Panel(
+        name="latest_session",
+        template="treatments/_latest_session_panel.html",
+        permission="treatments.view_treatmentsession",
+        context=latest_session_panel,
+        order=14,
+    )
+)
 register_chart_panel(
     Panel(
         name="next_session",
@@ -168,6 +207,7 @@ register_chart_panel(
         permission="treatments.view_treatmentsession",
         context=treatment_panel,
         order=20,
+        tab="treatments",
     )
 )
 
@@ -220,6 +260,7 @@ register_chart_panel(
         permission="treatments.view_clinicalphoto",
         context=photo_panel,
         order=30,
+        tab="photos",
     )
 )
 
@@ -286,5 +327,6 @@ register_chart_panel(
         permission="treatments.view_treatmentsession",
         context=outcomes_panel,
         order=18,
+        tab="progress",
     )
 )

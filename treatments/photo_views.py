@@ -7,6 +7,7 @@ from django.views.decorators.http import require_POST
 
 from clinic.archive import ArchiveForm, archive_from_request
 from clinic.middleware import CAMERA_PERMISSIONS_POLICY
+from clinic.panels import chart_url
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.models import AccessLog, ConsentUse
@@ -51,7 +52,7 @@ def photo_upload(request, pk: int):
             messages.success(request, stored_message(len(stored)))
         refused = any(row.errors for row in rows)
         if stored and not refused:
-            return redirect("patients:detail", pk=patient.pk)
+            return redirect(chart_url(patient.pk, "photos"))
         if not stored and not refused:
             visit.add_error(None, "Choose at least one photo to upload.")
     context = {"patient": patient, "visit": visit, "rows": rows, "consent": consent}

@@ -11,5 +11,6 @@ register_chart_panel(
         permission="treatments.view_scar",
         context=lambda request, patient: map_context(request, patient) | {"next": "chart"},
         order=18,
+        tab="scars",
     )
 )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from clinic.archive import ArchiveForm, archive_from_request
+from clinic.panels import chart_url
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.history import Change, HistoryEntry, history_entries
@@ -176,5 +177,5 @@ def scar_dismiss_suggestion(request, pk: int):
     scar.save(update_fields=["suggestion_dismissed_at", "updated_by", "updated_at"])
     messages.info(request, f"Scar {scar.number} is no longer suggested for punch excision.")
     if request.POST.get("next") == "chart":
-        return redirect(reverse("patients:detail", args=[scar.patient_id]) + "#scars")
+        return redirect(chart_url(scar.patient_id, "scars", "scars"))
     return redirect("treatments:scar_detail", pk=scar.pk)

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from clinic.archive import ArchiveForm, archive_from_request
+from clinic.panels import chart_url
 from patients.access import get_patient_for_user
 from patients.audit import access_record
 from patients.history import history_entries
@@ -163,7 +164,7 @@ def topical_create(request, pk: int):
             regimen=form.save(commit=False), by=request.user, acknowledged=form.warnings
         )
         messages.success(request, f"Started {regimen}.")
-        return redirect("patients:detail", pk=patient.pk)
+        return redirect(chart_url(patient.pk, "treatments"))
     context = {"form": form, "patient": patient, "title": "Start a topical regimen"}
     return render(request, "treatments/simple_form.html", context)
 
@@ -179,7 +180,7 @@ def topical_stop_view(request, pk: int):
             form.add_error("stopped_on", exc.messages[0])
         else:
             messages.success(request, f"Stopped {regimen.get_agent_display().lower()}.")
-            return redirect("patients:detail", pk=regimen.patient_id)
+            return redirect(chart_url(regimen.patient_id, "treatments"))
     context = {"form": form, "patient": regimen.patient, "title": f"Stop {regimen}"}
     return render(request, "treatments/simple_form.html", context)
 
@@ -189,7 +190,7 @@ def skin_test_read(request, pk: int):
     test = get_skin_test_for_user(request.user, pk, perm="treatments.change_skintest")
     if test.read_on is not None:
         messages.info(request, "This skin test has been read already.")
-        return redirect("patients:detail", pk=test.patient_id)
+        return redirect(chart_url(test.patient_id, "treatments"))
     form = SkinTestReadingForm(request.POST or None, instance=test)
     if form.is_valid():
         try:
@@ -198,7 +199,7 @@ def skin_test_read(request, pk: int):
             form.add_error(None, exc)
         else:
             messages.success(request, f"Recorded the reading: {test}.")
-            return redirect("patients:detail", pk=test.patient_id)
+            return redirect(chart_url(test.patient_id, "treatments"))
     context = {"form": form, "patient": test.patient, "title": f"Read the {test.product} skin test"}
     return render(request, "treatments/simple_form.html", context)
 
@@ -214,6 +215,6 @@ def skin_test_create(request, pk: int):
             form.add_error(None, exc)
         else:
             messages.success(request, "Skin test recorded.")
-            return redirect("patients:detail", pk=patient.pk)
+            return redirect(chart_url(patient.pk, "treatments"))
     context = {"form": form, "patient": patient, "title": "Record a skin test"}
     return render(request, "treatments/simple_form.html", context)

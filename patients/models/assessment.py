@@ -145,6 +145,11 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
         rows = self.current().filter(patient=patient, assessed_on=day).select_related("assessor")
         return rows.exclude(pk=exclude_pk) if exclude_pk else rows
 
+    def for_glance(self, patient: Patient) -> "ScarAssessmentQuerySet":
+        """Every current assessment of the patient, each marked whether it is superseded: what
+        the chart summary reads its baseline and latest scores from (as plain rows)."""
+        return self.current().filter(patient=patient).with_superseded()
+
     def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
         """Every current assessment of the patient, each marked whether it is superseded and
         with its ice pick count summed over the grid (`ice_pick`, None without a grid), with the

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 # pytest-playwright's sync API runs an event loop in the test thread; Django refuses database
 # calls from a thread with a running loop unless told that this is deliberate.
@@ -57,6 +58,14 @@ def sign_in(page, live_server, username: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("heading", name="Good").wait_for()
+
+
+def open_tab(page, name: str) -> None:
+    """Opens a tab of the patient chart from its tab bar, and waits for it."""
+    page.get_by_role("navigation", name="Chart sections").get_by_role("link", name=name).click()
+    expect(
+        page.get_by_role("navigation", name="Chart sections").locator("a[aria-current=page]")
+    ).to_have_text(name)
 
 
 # Chromium's fake camera (a moving test pattern) with the permission prompt answered yes.

@@ -13,7 +13,7 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from patients.models import ConsentUse
-from tests.browser.conftest import TABLET_PORTRAIT, sign_in
+from tests.browser.conftest import TABLET_PORTRAIT, open_tab, sign_in
 from tests.factories import PatientFactory, PhotoConsentFactory
 from tests.treatments.images import photo_like
 from treatments.models import ClinicalPhoto
@@ -63,6 +63,7 @@ def test_dermatologist_photographs_two_views_with_the_baseline_ghosted(
     oblique = baseline(patient, dermatologist, "left_oblique", 2)
     sign_in(page, live_server, dermatologist.username)
     page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    open_tab(page, "Photos")
     page.get_by_role("link", name="Take photos").click()
 
     camera = page.locator("#capture-camera")

@@ -5,7 +5,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from patients.models import ConsentUse
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_tab, sign_in
 from tests.factories import PatientFactory, PhotoConsentFactory
 from treatments.models import ClinicalPhoto
 
@@ -24,6 +24,7 @@ def photo_bytes(scars: int) -> bytes:
 
 def upload_frontal(page, live_server, patient, day: str, scars: int) -> None:
     page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    open_tab(page, "Photos")
     page.get_by_role("link", name="Upload photos").click()
     page.get_by_label("Taken on").fill(day)
     page.get_by_label("Frontal").set_input_files(

@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_tab, sign_in
 from tests.factories import PatientFactory
 from tests.treatments.factories import (
     AdverseEventFactory,
@@ -32,6 +32,7 @@ def test_progress_timeline_and_one_page_summary_printed_to_pdf(
     sign_in(page, live_server, dermatologist.username)
 
     page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    open_tab(page, "Progress")
     timeline = page.locator("#outcomes")
     expect(timeline.locator("[data-session-marker]")).to_have_count(6)
     expect(timeline.locator("[data-legend-modality=subcision]")).to_be_visible()
@@ -69,6 +70,9 @@ def test_chart_timeline_shows_the_last_year_and_the_whole_history_on_request(
     sign_in(page, live_server, dermatologist.username)
 
     page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    # The summary says how many sessions there are and leads to the progress tab.
+    expect(page.locator("[data-panel=latest-session]")).to_contain_text("All 6 sessions")
+    open_tab(page, "Progress")
     timeline = page.locator("#outcomes")
     expect(timeline.locator("[data-session-marker]")).to_have_count(2)
     expect(timeline.locator("[data-timeline-window]")).to_contain_text("The last 12 months")
@@ -77,6 +81,7 @@ def test_chart_timeline_shows_the_last_year_and_the_whole_history_on_request(
     timeline = page.locator("#outcomes")
     expect(timeline.locator("[data-session-marker]")).to_have_count(6)
     expect(timeline.locator("[data-timeline-window]")).to_contain_text("The whole history")
-    # The treatment section lists all six sessions either way (fewer than it shows).
-    expect(page.locator("#treatments-heading")).to_be_visible()
+    # The treatments tab lists all six sessions (fewer than it shows at once).
+    open_tab(page, "Treatments")
+    expect(page.locator("#treatments [data-session]")).to_have_count(6)
     assert console_errors == []

@@ -5,7 +5,7 @@ and the scar's history."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_tab, sign_in
 from tests.factories import PatientFactory
 from treatments.models import CrossProcedure, Scar
 
@@ -36,6 +36,7 @@ def test_place_treat_and_follow_scars_on_a_tablet(
     patient = PatientFactory(first_name="Ines", last_name="Okafor", fitzpatrick_type=2)
     sign_in(page, live_server, dermatologist.username)
     page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    open_tab(page, "Scar register")
     page.locator("#scars").get_by_role("link", name="Open and place scars").click()
 
     # Three taps, three scars: "Place on tap" is on, the type stays ice pick between taps.
@@ -72,7 +73,7 @@ def test_place_treat_and_follow_scars_on_a_tablet(
     assert CrossProcedure.objects.get().scars_treated == 2
 
     # Scar 1 resolved, from its page (opened by tapping its mark on the chart).
-    page.goto(f"{live_server.url}/patients/{patient.pk}/")
+    page.goto(f"{live_server.url}/patients/{patient.pk}/?tab=scars")
     page.locator("#scars").locator('a.scar-mark[data-number="1"]').tap()
     expect(page.locator("#scar-treatments")).to_contain_text("CROSS")
     page.get_by_label("Resolved").check()

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import open_tab, sign_in
 from tests.factories import PatientFactory
 from treatments.models import TreatmentSession
 
@@ -42,6 +42,11 @@ def test_dermatologist_logs_cross_with_subcision_and_acknowledges_the_skin_type_
     due = (dt.date.today() + dt.timedelta(days=28)).strftime("%d %b %Y")
     expect(page.get_by_role("alert").first).to_contain_text(f"Next session due {due}")
     page.get_by_role("link", name="Noor Haddad").click()
+    # The chart's summary: the latest session and when the next is due.
+    latest = page.locator("[data-panel=latest-session]")
+    expect(latest.locator("[data-next-session-due]")).to_contain_text(due.lstrip("0"))
+    expect(latest).to_contain_text("CROSS (TCA), Subcision")
+    open_tab(page, "Treatments")
     timeline = page.locator("#treatments")
     expect(timeline.locator("[data-next-session-due]")).to_contain_text(due.lstrip("0"))
     expect(timeline).to_contain_text("CROSS (TCA): TCA 100 %, Sharpened wooden stick, 14 scars")

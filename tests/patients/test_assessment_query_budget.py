@@ -7,19 +7,17 @@ from django.test.utils import CaptureQueriesContext
 from patients.services import assessment_amend
 from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 
-# The chart as a dermatologist sees it, scores and trend included (the other sections of the
-# chart are counted in test_query_budget.py; what matters here is that this number is the same
-# for 1 and 40 assessments):
+# The chart's progress tab as a dermatologist sees it, scores and trend included (the other tabs
+# are counted in test_query_budget.py; what matters here is that this number is the same for 1
+# and 40 assessments):
 #  1. session          2. signed-in user
 #  3. user and group permissions with the role badge's groups (one query)
 #  4. patient          5. photo consents       6. access-log insert
 #  7. assessments with assessors and ice pick counts (the table, all three trend panels and
 #     the progress timeline's scores)
-#  8. appointments     9-10. treatment section: topicals, skin tests (its sessions, none, are
-#  the timeline's)      11. photos
-# 12-15. progress timeline: sessions' modalities, sessions (none), photo days, letters
-# 16. scar register section (no scars)
-CHART_QUERIES = 16
+#  8-11. progress timeline: sessions' modalities, sessions (none), photo days, letters
+CHART_QUERIES = 11
+PROGRESS = "?tab=progress"
 
 
 @pytest.mark.parametrize("assessments", [1, 40])
@@ -36,7 +34,7 @@ def test_chart_query_count_is_flat_from_1_to_40_assessments(
             grid={("left_cheek", "ice_pick"): max(0, 30 - n)},
         )
     with django_assert_num_queries(CHART_QUERIES):
-        response = derm_client.get(f"/patients/{patient.pk}/")
+        response = derm_client.get(f"/patients/{patient.pk}/{PROGRESS}")
     assert response.status_code == 200
     assert len(response.context["progress"]) == assessments
     assert len(response.context["trend_panels"][0].dots) == assessments
@@ -45,7 +43,7 @@ def test_chart_query_count_is_flat_from_1_to_40_assessments(
 def test_same_day_assessments_cost_no_extra_query(
     derm_client, dermatologist, patient, django_assert_num_queries
 ):
-    # Superseded assessments are marked by a subquery inside query 8, not by a query of their own.
+    # Superseded assessments are marked by a subquery inside query 7, not by a query of their own.
     PhotoConsentFactory(patient=patient)
     for n in range(6):
         ScarAssessmentFactory(
@@ -55,7 +53,7 @@ def test_same_day_assessments_cost_no_extra_query(
             grid={("left_cheek", "ice_pick"): 30 - n},
         )
     with django_assert_num_queries(CHART_QUERIES):
-        response = derm_client.get(f"/patients/{patient.pk}/")
+        response = derm_client.get(f"/patients/{patient.pk}/{PROGRESS}")
     assert [row.is_superseded for row in response.context["progress"]] == [True, False] * 3
     assert len(response.context["trend_panels"][0].dots) == 3
 

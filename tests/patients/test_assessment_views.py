@@ -63,13 +63,18 @@ def test_front_desk_chart_shows_no_scores(desk_client, patient, assessment):
     content = desk_client.get(f"/patients/{patient.pk}/").content.decode()
     assert "Scar assessments" not in content
     assert "ECCA" not in content
+    # Nor on the progress tab, which is not theirs: the summary answers instead.
+    progress = desk_client.get(f"/patients/{patient.pk}/?tab=progress")
+    assert progress.context["tab"] == "summary"
+    assert "ECCA" not in progress.content.decode()
+    assert "progress" not in progress.context
 
 
 def test_recording_an_assessment_stores_the_computed_scores(derm_client, dermatologist, patient):
     response = derm_client.post(
         f"/patients/{patient.pk}/assessments/new/", form_data(dermatologist), follow=True
     )
-    assert response.redirect_chain == [(f"/patients/{patient.pk}/", 302)]
+    assert response.redirect_chain == [(f"/patients/{patient.pk}/?tab=progress", 302)]
     assessment = ScarAssessment.objects.get()
     # The 12 ice pick scars of the grid are counted once: the empty Goodman & Baron group C
     # field takes them (x2 multiplier, 3 points: 6).
@@ -168,7 +173,7 @@ def test_chart_shows_change_from_baseline(derm_client, dermatologist, patient):
         assessed_on=TODAY - dt.timedelta(days=30),
         grid={("left_cheek", "ice_pick"): 4, ("chin", "rolling"): 25},  # 15 + 75 = 90
     )
-    response = derm_client.get(f"/patients/{patient.pk}/")
+    response = derm_client.get(f"/patients/{patient.pk}/?tab=progress")
     rows = response.context["progress"]
     assert [r.assessment.ecca_score for r in rows] == [105, 90]
     assert rows[0].is_baseline and rows[0].ecca is None
@@ -176,6 +181,16 @@ def test_chart_shows_change_from_baseline(derm_client, dermatologist, patient):
     content = response.content.decode()
     assert "-15 (-14%)" in content
     assert content.count('class="w-100 d-block trend-panel"') == 3
+    # The summary tab: the baseline and the latest, with the same change.
+    summary = derm_client.get(f"/patients/{patient.pk}/")
+    glance = summary.context["glance"]
+    assert (glance["baseline"].assessment.ecca_score, glance["latest"].assessment.ecca_score) == (
+        105,
+        90,
+    )
+    assert glance["visits"] == 2
+    assert "-15 (-14%)" in summary.content.decode()
+    assert "trend-panel" not in summary.content.decode()
 
 
 def test_archiving_needs_a_reason_and_hides_the_assessment(
@@ -186,7 +201,8 @@ def test_archiving_needs_a_reason_and_hides_the_assessment(
     assert ScarAssessment.objects.get().archived_at is None
     derm_client.post(url, {"reason": "Duplicate entry"})
     assert ScarAssessment.objects.get().archive_reason == "Duplicate entry"
-    assert derm_client.get(f"/patients/{patient.pk}/").context["progress"] == []
+    assert derm_client.get(f"/patients/{patient.pk}/?tab=progress").context["progress"] == []
+    assert derm_client.get(f"/patients/{patient.pk}/").context["glance"]["visits"] == 0
 
 
 def test_opening_an_assessment_is_written_to_the_access_log(derm_client, assessment):

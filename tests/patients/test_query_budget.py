@@ -18,29 +18,23 @@ LIST_QUERIES = 5
 # 4. patients_patient COUNT(*): the paginator's total ("30 patients", "Page 1 of 2")
 # 5. patients_patient: the page's rows (at most 25)
 
-CHART_QUERIES_CLINICIAN = 16
+CHART_QUERIES_CLINICIAN = 9
+# The chart's summary tab (the other tabs have budgets of their own: progress in
+# test_assessment_query_budget.py, treatments in tests/treatments/test_timeline_query_budget.py,
+# photos in tests/treatments/test_photo_views.py, scars in tests/treatments/test_scar_views.py):
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. permissions and role, one query (as above)
 # 4. patients_patient: the patient (access helper)
 # 5. patients_photoconsent: all the patient's consents, prefetched in one query
 # 6. clinic_accesslog INSERT: the access-log row for this view
-# 7. patients_scarassessment: assessments with their ice pick counts, for the progress table,
-#    the trend charts and the progress timeline
-# 8. scheduling_appointment: the appointments section (with patient, dermatologist, room)
-# 9. treatments_*procedure UNION ALL: every session's day and modalities (none here)
-# 10. treatments_treatmentsession: the timeline's sessions, which the treatment section lists
-#     too (none here, so no procedure table is read)
-# 11. treatments_clinicalphoto: the progress timeline's photo days
-# 12. treatments_referralletter: the patient's letters to the referrer
-# 13. treatments_topicalregimen: topical regimens
-# 14. treatments_skintest: skin tests
-# 15. treatments_clinicalphoto: the photo timeline, with linked sessions
-# 16. treatments_scar: the scar register section (no scars, so neither their treatments nor
-#     their statuses are read)
+# 7. patients_scarassessment: every assessment's scores, for the baseline and the latest
+# 8. treatments_treatmentsession: the latest session with its modalities and the total (none
+#    here, so its adverse events are not read)
+# 9. scheduling_appointment: the appointments section (with dermatologist and room)
 
 CHART_QUERIES_FRONT_DESK = 8
-# 1-6 and 8 above (front desk sees neither scores nor treatments), plus
+# 1-6 and 9 above (front desk sees neither scores nor treatments), plus
 # treatments_treatmentsession: when the next session is due and its kind, to book it.
 
 

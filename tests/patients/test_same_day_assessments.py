@@ -69,7 +69,7 @@ def test_chart_marks_superseded_and_keeps_it_out_of_trend_and_changes(
     baseline_first = record(patient, dermatologist, DAY, 30)  # superseded
     baseline = record(patient, dermatologist, DAY, 12)  # 12 ice pick: ECCA 30
     later = record(patient, dermatologist, DAY + dt.timedelta(days=42), 4)  # ECCA 15
-    response = derm_client.get(f"/patients/{patient.pk}/")
+    response = derm_client.get(f"/patients/{patient.pk}/?tab=progress")
     rows = response.context["progress"]
     assert [(r.assessment.pk, r.is_superseded, r.is_baseline) for r in rows] == [
         (baseline_first.pk, True, False),

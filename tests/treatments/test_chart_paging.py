@@ -13,8 +13,11 @@ from treatments.panels import PHOTOS_PER_SERIES, SESSIONS_SHOWN
 pytestmark = pytest.mark.django_db
 
 
+TAB_OF = {"treatments": "treatments", "photos": "photos"}
+
+
 def panel(client, patient, name: str, **params):
-    response = client.get(f"/patients/{patient.pk}/", params)
+    response = client.get(f"/patients/{patient.pk}/", {"tab": TAB_OF[name], **params})
     return response, next(p for p in response.context["panels"] if p.name == name).context
 
 
@@ -29,12 +32,12 @@ def test_the_newest_sessions_show_and_the_rest_on_request(derm_client, dermatolo
     response, shown = panel(derm_client, patient, "treatments")
     assert shown["sessions"] == sessions[::-1][:SESSIONS_SHOWN]
     assert shown["more_sessions"]
-    assert "?sessions=all#treatments" in response.content.decode()
+    assert "?tab=treatments&amp;sessions=all#treatments" in response.content.decode()
 
     response, everything = panel(derm_client, patient, "treatments", sessions="all")
     assert len(everything["sessions"]) == SESSIONS_SHOWN + 2
     assert not everything["more_sessions"]
-    assert "?sessions=all#treatments" not in response.content.decode()
+    assert "sessions=all#treatments" not in response.content.decode()
 
 
 def _photos(patient, count: int, view: str) -> list[ClinicalPhoto]:

@@ -277,7 +277,8 @@ def test_timeline_shows_consent_badges_once_per_view_and_loads_thumbnails_eagerl
             taken_on=date(2026, 1, 1 + n),
             by=dermatologist,
         )
-    body = derm_client.get(reverse("patients:detail", args=[consented.pk])).content.decode()
+    chart = reverse("patients:detail", args=[consented.pk])
+    body = derm_client.get(chart, {"tab": "photos"}).content.decode()
     panel = body[body.index('id="photos"') :]
     assert panel.count('class="photo-thumb') == 4
     assert panel.count(">teaching</span>") == 2  # two view rows, not four thumbnails

@@ -217,7 +217,7 @@ def test_archived_photo_leaves_the_timeline(derm_client, photo):
     derm_client.post(f"/treatments/photos/{photo.pk}/archive/", {"reason": "Blurred"})
     photo.refresh_from_db()
     assert photo.archive_reason == "Blurred"
-    response = derm_client.get(f"/patients/{photo.patient_id}/")
+    response = derm_client.get(f"/patients/{photo.patient_id}/?tab=photos")
     panel = next(p for p in response.context["panels"] if p.name == "photos").context
     assert panel["series"] == []
 
@@ -234,16 +234,17 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
             by=dermatologist,
         )
     with CaptureQueriesContext(connection) as captured:
-        response = derm_client.get(f"/patients/{consented.pk}/")
+        response = derm_client.get(f"/patients/{consented.pk}/?tab=photos")
     panel = next(p for p in response.context["panels"] if p.name == "photos").context
     # Two series; the chart shows the newest PHOTOS_PER_SERIES of each.
     assert sum(len(items) for _, items in panel["series"]) == 2 * min(count // 2, PHOTOS_PER_SERIES)
     photo_queries = [q for q in captured.captured_queries if "treatments_clinicalphoto" in q["sql"]]
-    # Photos with their sessions, in one query; the progress timeline reads only their days.
-    assert len(photo_queries) == 2
-    assert sum(1 for q in photo_queries if '"treatments_clinicalphoto"."lighting"' in q["sql"]) == 1
+    # Photos with their sessions, in one query.
+    assert len(photo_queries) == 1
+    assert '"treatments_clinicalphoto"."lighting"' in photo_queries[0]["sql"]
     assert len(captured) == CHART_WITH_PHOTOS_QUERIES
 
 
-# The dermatologist's chart (see tests/patients/test_query_budget.py) plus one photo query.
-CHART_WITH_PHOTOS_QUERIES = 16
+# The chart's photos tab: session, user, permissions and role, patient, photo consents,
+# access-log insert (see tests/patients/test_query_budget.py), and the photos with their sessions.
+CHART_WITH_PHOTOS_QUERIES = 7

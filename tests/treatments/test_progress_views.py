@@ -56,7 +56,7 @@ def test_chart_timeline_draws_sessions_by_modality_with_summary_and_link(
 ):
     _first, combo = history(patient, dermatologist)
     ClinicalPhotoFactory(patient=patient, taken_on=dt.date(2026, 1, 5))
-    response = derm_client.get(f"/patients/{patient.pk}/")
+    response = derm_client.get(f"/patients/{patient.pk}/?tab=progress")
     html = response.content.decode()
     panel = outcomes_panel(response)
     timeline = panel["timeline"]
@@ -87,13 +87,15 @@ def test_superseded_same_day_assessment_is_not_plotted(derm_client, dermatologis
         assessed_on=day,
         grid={("left_cheek", "ice_pick"): 4},
     )
-    panel = outcomes_panel(derm_client.get(f"/patients/{patient.pk}/"))
+    panel = outcomes_panel(derm_client.get(f"/patients/{patient.pk}/?tab=progress"))
     assert [p.value for p in panel["timeline"].panels[2].lines[0].points] == [4]
 
 
 def test_front_desk_chart_has_no_timeline(desk_client, patient):
-    response = desk_client.get(f"/patients/{patient.pk}/")
-    assert all(p.name != "outcomes" for p in response.context["panels"])
+    for tab in ("summary", "progress", "treatments"):
+        response = desk_client.get(f"/patients/{patient.pk}/?tab={tab}")
+        assert all(p.name != "outcomes" for p in response.context["panels"])
+        assert response.context["tab"] == "summary"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -203,21 +205,22 @@ def test_chart_timeline_shows_the_last_year_and_the_response_uses_all_history(
     # Six sessions 35 days apart from 2024, then two in 2026: the window drops the early ones.
     early = history(patient, dermatologist, sessions=6, start=dt.date(2024, 1, 8))
     late = history(patient, dermatologist, sessions=2, start=dt.date(2026, 1, 5))
-    response = derm_client.get(f"/patients/{patient.pk}/")
+    response = derm_client.get(f"/patients/{patient.pk}/?tab=progress")
     panel = outcomes_panel(response)
     html = response.content.decode()
     assert panel["since"] == dt.date(2025, 4, 20)  # a year before the last assessment
     assert len(panel["timeline"].sessions) == len(late)
-    assert "data-timeline-window" in html and "?timeline=all#outcomes" in html
-    assert f'href="/treatments/sessions/{early[0].pk}/"' not in html.split('id="treatments')[0]
+    assert "data-timeline-window" in html and "?tab=progress&amp;timeline=all#outcomes" in html
+    assert f'href="/treatments/sessions/{early[0].pk}/"' not in html
     # The response per modality counts every CROSS session, the early ones included.
     _label, cross_response = panel["responses"][0]
     assert cross_response.sessions == len(early) + len(late)
     assert cross_response.first_day == dt.date(2024, 1, 8)
-    # The treatment section still lists the newest sessions, from before the window too.
-    treatments = next(p for p in response.context["panels"] if p.name == "treatments").context
+    # The treatments tab still lists the newest sessions, from before the window too.
+    on_tab = derm_client.get(f"/patients/{patient.pk}/?tab=treatments")
+    treatments = next(p for p in on_tab.context["panels"] if p.name == "treatments").context
     assert [s.pk for s in treatments["sessions"]] == [s.pk for s in (early + late)[::-1]]
 
-    whole = outcomes_panel(derm_client.get(f"/patients/{patient.pk}/?timeline=all"))
+    whole = outcomes_panel(derm_client.get(f"/patients/{patient.pk}/?tab=progress&timeline=all"))
     assert whole["since"] is None and whole["whole"]
     assert len(whole["timeline"].sessions) == len(early) + len(late)

@@ -45,7 +45,7 @@ def test_anonymous_is_sent_to_sign_in(client, patient, scar):
 def test_front_desk_never_sees_the_map(desk_client, patient, scar):
     for method, url in scar_urls(patient, scar):
         assert getattr(desk_client, method)(url).status_code == 403, url
-    chart = desk_client.get(f"/patients/{patient.pk}/").content.decode()
+    chart = desk_client.get(f"/patients/{patient.pk}/?tab=scars").content.decode()
     assert 'id="scars"' not in chart and "face-svg" not in chart
 
 
@@ -53,7 +53,7 @@ def test_dermatologist_sees_the_register_and_the_chart_panel(derm_client, patien
     page = derm_client.get(register_url(patient)).content.decode()
     assert 'data-number="1"' in page and "Place a scar" in page
     assert "<script>" not in page  # CSP: the page's script is a file
-    chart = derm_client.get(f"/patients/{patient.pk}/").content.decode()
+    chart = derm_client.get(f"/patients/{patient.pk}/?tab=scars").content.decode()
     assert 'id="scars"' in chart and 'data-number="1"' in chart
 
 
@@ -310,13 +310,13 @@ def test_chart_flags_non_responders_and_the_suggestion_can_be_dismissed(
             patient=patient, clinician=dermatologist, performed_at=performed_at
         )
         scar_links_set(procedure=session.cross_procedures.get(), scars=[scar])
-    chart = derm_client.get(f"/patients/{patient.pk}/").content.decode()
+    chart = derm_client.get(f"/patients/{patient.pk}/?tab=scars").content.decode()
     assert 'data-candidate="1"' in chart
     response = derm_client.post(
         f"/treatments/scars/{scar.pk}/dismiss-suggestion/", {"next": "chart"}
     )
-    assert response["Location"].endswith(f"/patients/{patient.pk}/#scars")
-    assert 'data-candidate="1"' not in derm_client.get(f"/patients/{patient.pk}/").content.decode()
+    assert response["Location"].endswith(f"/patients/{patient.pk}/?tab=scars#scars")
+    assert 'data-candidate="1"' not in derm_client.get(response["Location"]).content.decode()
 
 
 def test_start_an_assessment_from_the_register(derm_client, patient, dermatologist):

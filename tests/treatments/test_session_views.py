@@ -266,21 +266,27 @@ def test_chart_filters_sessions_by_modality(derm_client, dermatologist, patient)
         performed_at=timezone.now() - dt.timedelta(days=60),
         procedures=[subcision()],
     )
-    cross_only = derm_client.get(f"/patients/{patient.pk}/?modality=cross")
+    cross_only = derm_client.get(f"/patients/{patient.pk}/?tab=treatments&modality=cross")
     panel = next(p for p in cross_only.context["panels"] if p.name == "treatments").context
     assert [s.modalities()[0].value for s in panel["sessions"]] == ["cross"]
-    everything = derm_client.get(f"/patients/{patient.pk}/")
+    everything = derm_client.get(f"/patients/{patient.pk}/?tab=treatments")
     panel = next(p for p in everything.context["panels"] if p.name == "treatments").context
     assert len(panel["sessions"]) == 2
+    assert "?tab=treatments&amp;modality=subcision#treatments" in everything.content.decode()
 
 
 def test_archived_session_leaves_the_timeline(derm_client, session):
     derm_client.post(f"/treatments/sessions/{session.pk}/archive/", {"reason": "Wrong patient"})
     session.refresh_from_db()
     assert session.archive_reason == "Wrong patient"
-    response = derm_client.get(f"/patients/{session.patient_id}/")
+    response = derm_client.get(f"/patients/{session.patient_id}/?tab=treatments")
     panel = next(p for p in response.context["panels"] if p.name == "treatments").context
     assert panel["sessions"] == []
+    summary = derm_client.get(f"/patients/{session.patient_id}/")
+    assert (
+        next(p for p in summary.context["panels"] if p.name == "latest_session").context["latest"]
+        is None
+    )
 
 
 def test_opening_a_session_is_written_to_the_access_log(derm_client, session):
@@ -383,3 +389,39 @@ def test_a_visit_that_did_not_happen_is_not_offered_for_the_session(
     offered = list(form.fields["appointment"].queryset)
     assert kept in offered
     assert missed not in offered
+
+
+def test_chart_summary_shows_the_latest_session_and_side_effects_still_ongoing(
+    derm_client, desk_client, dermatologist, patient
+):
+    from tests.treatments.factories import AdverseEventFactory, subcision
+
+    earlier = TreatmentSessionFactory(
+        patient=patient,
+        clinician=dermatologist,
+        performed_at=timezone.now() - dt.timedelta(days=90),
+    )
+    AdverseEventFactory(session=earlier, event_type="pih")  # still ongoing
+    AdverseEventFactory(
+        session=earlier,
+        event_type="infection",
+        resolved_on=earlier.performed_on + dt.timedelta(days=10),
+    )  # over: not on the summary
+    latest = TreatmentSessionFactory(
+        patient=patient,
+        clinician=dermatologist,
+        procedures=[subcision()],
+        next_session_due=timezone.localdate() - dt.timedelta(days=1),
+    )
+    response = derm_client.get(f"/patients/{patient.pk}/")
+    panel = next(p for p in response.context["panels"] if p.name == "latest_session").context
+    assert panel["latest"].pk == latest.pk
+    assert (panel["total"], panel["modalities"], panel["overdue"]) == (2, "Subcision", True)
+    assert [e.event_type for e in panel["adverse_events"]] == ["pih"]
+    content = response.content.decode()
+    assert 'data-adverse-event="pih"' in content and "ongoing since" in content
+    assert "All 2 sessions" in content
+    # Front desk: the next session due to book, none of the clinical detail.
+    desk = desk_client.get(f"/patients/{patient.pk}/").content.decode()
+    assert "Latest treatment" not in desk and 'data-adverse-event="pih"' not in desk
+    assert "Next treatment session due" in desk

@@ -40,19 +40,22 @@ MIXES = [
     lambda: [subcision()],
 ]
 
-# The chart's treatment sections read, whatever the number of sessions:
-#  1   every session's modalities (one UNION)      2   the timeline's sessions with clinicians
-#  3   referral letters                           4   adverse events of the listed sessions
-#  5   topicals                                   6   skin tests
-#  7   the scar register's scars (none here, so nothing more)
-# and one query per modality the timeline's sessions have (at most six); the treatment section
-# lists the newest of the sessions the timeline loaded.
-TREATMENT_QUERIES = 7
+# What each tab of the chart reads of the treatment tables, whatever the number of sessions:
+# - progress: every session's modalities (one UNION), the timeline's sessions with clinicians,
+#   referral letters, and one query per modality the timeline's sessions have (at most six);
+# - treatments: the newest sessions with clinicians, one query per modality (all six: the tab
+#   does not first ask which the patient had), adverse events of the listed sessions, topicals,
+#   skin tests;
+# - summary: the latest session with its modalities and the total (plain SQL), and the adverse
+#   events of that session and any still ongoing.
+PROGRESS_QUERIES = 3
+TREATMENTS_QUERIES = 4 + 6
+SUMMARY_QUERIES = 2
 
 
-def chart_queries(client, patient) -> list[str]:
+def chart_queries(client, patient, tab: str = "progress") -> list[str]:
     with CaptureQueriesContext(connection) as captured:
-        assert client.get(f"/patients/{patient.pk}/").status_code == 200
+        assert client.get(f"/patients/{patient.pk}/?tab={tab}").status_code == 200
     return [q["sql"] for q in captured.captured_queries]
 
 
@@ -82,27 +85,36 @@ def test_chart_timeline_query_count_is_flat_from_1_to_30_mixed_sessions(
 ):
     TopicalRegimenFactory(patient=patient)
     SkinTestFactory(patient=patient)
+    tabs = ("summary", "progress", "treatments")
     add_sessions(patient, dermatologist, 5, timezone.now() - dt.timedelta(days=800))
-    with_five = chart_queries(derm_client, patient)
+    with_five = {tab: chart_queries(derm_client, patient, tab) for tab in tabs}
     add_sessions(patient, dermatologist, 25, timezone.now() - dt.timedelta(days=600))
-    with_thirty = chart_queries(derm_client, patient)
+    with_thirty = {tab: chart_queries(derm_client, patient, tab) for tab in tabs}
 
     # The same four modalities (CROSS, subcision, laser, peel) in both: the same queries.
-    assert len(with_thirty) == len(with_five)
-    assert len(treatment_queries(with_thirty)) == TREATMENT_QUERIES + 4
-    response = derm_client.get(f"/patients/{patient.pk}/")
+    assert {tab: len(q) for tab, q in with_thirty.items()} == {
+        tab: len(q) for tab, q in with_five.items()
+    }
+    assert len(treatment_queries(with_thirty["progress"])) == PROGRESS_QUERIES + 4
+    assert len(treatment_queries(with_thirty["treatments"])) == TREATMENTS_QUERIES
+    assert len(treatment_queries(with_thirty["summary"])) == SUMMARY_QUERIES
+    response = derm_client.get(f"/patients/{patient.pk}/?tab=treatments")
     panel = next(p for p in response.context["panels"] if p.name == "treatments").context
     assert len(panel["sessions"]) == 10
-    everything = derm_client.get(f"/patients/{patient.pk}/?sessions=all&timeline=all")
+    everything = derm_client.get(f"/patients/{patient.pk}/?tab=treatments&sessions=all")
     panel = next(p for p in everything.context["panels"] if p.name == "treatments").context
     assert len(panel["sessions"]) == 30
+    summary = derm_client.get(f"/patients/{patient.pk}/")
+    latest = next(p for p in summary.context["panels"] if p.name == "latest_session").context
+    assert latest["total"] == 30
+    assert latest["latest"].pk == panel["sessions"][0].pk
 
 
 def test_chart_reads_only_the_procedure_tables_of_modalities_given(
     derm_client, dermatologist, patient
 ):
     add_sessions(patient, dermatologist, 1, timezone.now() - dt.timedelta(days=30))
-    cross_only = treatment_queries(chart_queries(derm_client, patient))
-    assert len(cross_only) == TREATMENT_QUERIES + 1
+    cross_only = treatment_queries(chart_queries(derm_client, patient, "progress"))
+    assert len(cross_only) == PROGRESS_QUERIES + 1
     assert any("treatments_crossprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
     assert not any("treatments_laserprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
