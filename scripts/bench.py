@@ -189,6 +189,10 @@ def pages(ctx: dict) -> list[Page]:
         Page("search: phone", f"/patients/?q={ctx['phone']}", desk, lists),
         Page("search: MRN", f"/patients/?q={ctx['mrn']}", desk, lists),
         Page("chart (heavy patient)", f"/patients/{heavy}/", derm, chart),
+        # The chart's other tabs (the summary above is what a chart opens on).
+        Page("chart: progress tab", f"/patients/{heavy}/?tab=progress", derm, chart),
+        Page("chart: treatments tab", f"/patients/{heavy}/?tab=treatments", derm, chart),
+        Page("chart: photos tab", f"/patients/{heavy}/?tab=photos", derm, chart),
         Page("assessment", f"/patients/assessments/{ctx['assessment']}/", derm, chart),
         Page("session", f"/treatments/sessions/{ctx['session']}/", derm, chart),
         Page("photo compare", f"/treatments/patients/{heavy}/photos/compare/", derm, chart),
