@@ -28,7 +28,7 @@ DAY_VIEW_QUERIES = 5
 #    subquery); with ?cancelled=all every visit
 
 ROOM_VIEW_QUERIES = 5
-# The same, the visits (4) before 5. scheduling_room: the rooms in use, one column each.
+# The same with 4. scheduling_room: the rooms, those in use one column each, before the visits (5).
 
 WEEK_VIEW_QUERIES = 6
 # 1-3. session, user and permissions with the role, as above
