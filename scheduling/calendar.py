@@ -21,7 +21,7 @@ from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.models import Appointment, Room, dermatologists
+from scheduling.models import Appointment, Room, dermatologists, starts_within
 from scheduling.rules import ClinicHours
 from scheduling.visits import Visit, visits_holding_slots
 
@@ -213,7 +213,7 @@ def day_by_dermatologist(day: dt.date, off_grid_limit: int | None = OFF_GRID_SHO
     # 1 query: the day's visits in the grid and those listed under it, with patient,
     # dermatologist and room; also every visit of someone else, for their column.
     appointments, off_grid_total = visits_holding_slots(
-        Appointment.objects.on_day(day),
+        starts_within(*clock.day_bounds(day)),
         off_grid_first=off_grid_limit,
         also=~Q(dermatologist_id__in=list(people)),
     )
@@ -261,7 +261,7 @@ def day_by_room(day: dt.date, off_grid_limit: int | None = OFF_GRID_SHOWN) -> Ca
     # room out of use, for its column. By the rooms' keys: a condition on the joined room
     # table would cost the planner more than the rows it saves.
     appointments, off_grid_total = visits_holding_slots(
-        Appointment.objects.on_day(day),
+        starts_within(*clock.day_bounds(day)),
         off_grid_first=off_grid_limit,
         also=Q(room_id__in=out_of_use) if out_of_use else None,
     )
@@ -314,7 +314,7 @@ def week_of(
         In(ExtractIsoWeekDay("starts_at", tzinfo=clock.clinic_tz()), sorted(hours.days))
     )
     appointments, off_grid_total = visits_holding_slots(
-        Appointment.objects.filter(dermatologist=dermatologist).between(start, end),
+        Q(dermatologist=dermatologist) & starts_within(start, end),
         off_grid_first=off_grid_limit,
         also=closed_day,
     )
