@@ -14,16 +14,13 @@ from typing import cast
 from urllib.parse import quote_plus, urlencode
 
 from django.contrib.auth.models import User
-from django.db.models import Q
-from django.db.models.functions import ExtractIsoWeekDay
-from django.db.models.lookups import In
 from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.models import Appointment, Room, dermatologists, starts_within
+from scheduling.models import Appointment, Room, dermatologists
 from scheduling.rules import ClinicHours
-from scheduling.visits import Visit, visits_holding_slots
+from scheduling.visits import Visit, calendar_visits
 
 # A visit on a calendar page: an Appointment, or its lighter Visit (scheduling/visits.py).
 Booked = Appointment | Visit
@@ -161,11 +158,8 @@ OFF_GRID_SHOWN = 20  # a busy day has hundreds of cancellations; more on request
 class CalendarPage:
     day: dt.date
     grid: Grid
-    appointments: Sequence[Booked]  # the visits read: all that hold a slot, and off_grid
-    # Cancelled and no-show (they free their slot): the first off_grid_limit, and any other that
-    # gives the page a column; all of them for a limit of None.
-    off_grid: list[Booked]
-    off_grid_total: int  # cancelled and no-show in all
+    appointments: Sequence[Booked]
+    off_grid: list[Booked]  # cancelled and no-show: they free their slot
     unassigned: list[Booked] = field(default_factory=list)  # room view: no room yet
     off_grid_limit: int | None = OFF_GRID_SHOWN  # None: list them all
 
@@ -175,7 +169,7 @@ class CalendarPage:
 
     @property
     def off_grid_hidden(self) -> int:
-        return self.off_grid_total - len(self.off_grid_shown)
+        return len(self.off_grid) - len(self.off_grid_shown)
 
 
 _PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
@@ -206,17 +200,12 @@ def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
     return active, off_grid
 
 
-def day_by_dermatologist(day: dt.date, off_grid_limit: int | None = OFF_GRID_SHOWN) -> CalendarPage:
+def day_by_dermatologist(day: dt.date) -> CalendarPage:
+    # 1 query: the day's appointments with patient, dermatologist and room.
+    appointments = calendar_visits(Appointment.objects.on_day(day))
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
     # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
     people = {user.pk: cast(User, user) for user in dermatologists()}
-    # 1 query: the day's visits in the grid and those listed under it, with patient,
-    # dermatologist and room; also every visit of someone else, for their column.
-    appointments, off_grid_total = visits_holding_slots(
-        starts_within(*clock.day_bounds(day)),
-        off_grid_first=off_grid_limit,
-        also=~Q(dermatologist_id__in=list(people)),
-    )
     for appointment in appointments:
         people.setdefault(appointment.dermatologist_id, appointment.dermatologist)
     today = clock.today()
@@ -242,29 +231,13 @@ def day_by_dermatologist(day: dt.date, off_grid_limit: int | None = OFF_GRID_SHO
         book_url=_booking_links(),
         bookable_from=today,
     )
-    return CalendarPage(
-        day=day,
-        grid=grid,
-        appointments=appointments,
-        off_grid=off_grid,
-        off_grid_total=off_grid_total,
-        off_grid_limit=off_grid_limit,
-    )
+    return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
 
 
-def day_by_room(day: dt.date, off_grid_limit: int | None = OFF_GRID_SHOWN) -> CalendarPage:
-    # 1 query: the rooms; those in use have a column (plus any booked that day).
-    everywhere = list(Room.objects.all())
-    rooms = {room.pk: room for room in everywhere if room.active}
-    out_of_use = [room.pk for room in everywhere if not room.active]
-    # 1 query: the day's visits in the grid and those listed under it; also every visit in a
-    # room out of use, for its column. By the rooms' keys: a condition on the joined room
-    # table would cost the planner more than the rows it saves.
-    appointments, off_grid_total = visits_holding_slots(
-        starts_within(*clock.day_bounds(day)),
-        off_grid_first=off_grid_limit,
-        also=Q(room_id__in=out_of_use) if out_of_use else None,
-    )
+def day_by_room(day: dt.date) -> CalendarPage:
+    # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
+    appointments = calendar_visits(Appointment.objects.on_day(day))
+    rooms = {room.pk: room for room in Room.objects.filter(active=True)}
     for appointment in appointments:
         if appointment.room is not None:
             rooms.setdefault(appointment.room.pk, appointment.room)
@@ -290,34 +263,20 @@ def day_by_room(day: dt.date, off_grid_limit: int | None = OFF_GRID_SHOWN) -> Ca
     )
     unassigned = [a for a in active if a.room_id is None]
     return CalendarPage(
-        day=day,
-        grid=grid,
-        appointments=appointments,
-        off_grid=off_grid,
-        off_grid_total=off_grid_total,
-        unassigned=unassigned,
-        off_grid_limit=off_grid_limit,
+        day=day, grid=grid, appointments=appointments, off_grid=off_grid, unassigned=unassigned
     )
 
 
-def week_of(
-    dermatologist: User, day: dt.date, off_grid_limit: int | None = OFF_GRID_SHOWN
-) -> CalendarPage:
+def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
     """Monday to Sunday around `day`: the clinic's opening days, plus any day with a booking."""
     monday = clock.week_start(day)
     start, _ = clock.day_bounds(monday)
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
+    # 1 query: the dermatologist's appointments that week.
+    appointments = calendar_visits(
+        Appointment.objects.filter(dermatologist=dermatologist).between(start, end)
+    )
     hours = clock.clinic_hours()
-    # 1 query: the dermatologist's visits that week in the grid and those listed under it; also
-    # every visit on a day the clinic is closed, for that day's column.
-    closed_day = ~Q(
-        In(ExtractIsoWeekDay("starts_at", tzinfo=clock.clinic_tz()), sorted(hours.days))
-    )
-    appointments, off_grid_total = visits_holding_slots(
-        Q(dermatologist=dermatologist) & starts_within(start, end),
-        off_grid_first=off_grid_limit,
-        also=closed_day,
-    )
     today = clock.today()
     booked_days = {a.local_starts_at.date() for a in appointments}
     days = [monday + dt.timedelta(days=n) for n in range(7)]
@@ -343,11 +302,4 @@ def week_of(
         book_url=_booking_links(),
         bookable_from=today,
     )
-    return CalendarPage(
-        day=day,
-        grid=grid,
-        appointments=appointments,
-        off_grid=off_grid,
-        off_grid_total=off_grid_total,
-        off_grid_limit=off_grid_limit,
-    )
+    return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)

@@ -9,22 +9,14 @@ as `for_grid`); a dermatologist or room appears in many visits and is made once.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Count, Func, IntegerField, Q, QuerySet, Subquery, Window
+from django.db.models import CharField, Count, Func, Window
 from django.db.models.functions import Cast
 
 from scheduling.clock import local
-from scheduling.models import (
-    ACTIVE_STATUSES,
-    INACTIVE_STATUSES,
-    Appointment,
-    AppointmentQuerySet,
-    Room,
-    VisitDisplay,
-)
+from scheduling.models import Appointment, AppointmentQuerySet, Room, VisitDisplay
 
 _COLUMNS = (
     *("pk", "patient_id", "dermatologist_id", "room_id", "starts_text", "ends_text", "kind"),
@@ -138,43 +130,6 @@ def first_visits_and_total(
         )[:first]
     )
     return _visits(row[:-1] for row in rows), rows[0][-1] if rows else 0
-
-
-@cache
-def _slot_rows() -> "QuerySet[Appointment, tuple[Any, ...]]":
-    """The visits' rows, without a filter: built once (resolving the columns through their joins
-    is a good part of the query's Python time), chained for each page and never evaluated."""
-    return Appointment.objects.annotate(**_TIMES_AS_TEXT).values_list(*_COLUMNS)
-
-
-def visits_holding_slots(
-    where: Q, *, off_grid_first: int | None, also: Q | None = None
-) -> tuple[list[Visit], int]:
-    """The visits matching `where` that hold their slot, the first `off_grid_first` (at least 1)
-    of its cancelled and no-show visits (all of them for None) and any others matching `also`,
-    by start time; and how many cancelled and no-show visits match in all.
-
-    One query. A busy day has some 300 cancellations of which a page lists 20: reading only
-    those skips their joins and rows. The first ones are a subquery by primary key (in the
-    page's order, starts_at then pk), the total another one on every row."""
-    rows = _slot_rows().filter(where)
-    if off_grid_first is None:
-        visits = _visits(rows)
-        return visits, sum(1 for visit in visits if not visit.is_active)
-    off_grid = Appointment.objects.filter(where, status__in=INACTIVE_STATUSES)
-    first = off_grid.order_by("starts_at", "pk").values("pk")[:off_grid_first]
-    wanted = Q(status__in=ACTIVE_STATUSES) | Q(pk__in=first)
-    if also is not None:
-        wanted |= also
-    # COUNT as a plain function: an aggregate would group the subquery by its columns.
-    total = off_grid.order_by().values(n=Func("pk", function="COUNT", output_field=IntegerField()))
-    read = list(
-        rows.filter(wanted)
-        .annotate(off_grid_total=Subquery(total))
-        .values_list(*_COLUMNS, "off_grid_total")
-    )
-    # With no rows there is no cancelled or no-show visit either: the first one would be read.
-    return _visits(row[:-1] for row in read), read[0][-1] if read else 0
 
 
 def _visits(rows: Iterable[tuple[Any, ...]]) -> list[Visit]:

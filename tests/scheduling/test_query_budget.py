@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clinic.roles import Role
-from scheduling.calendar import OFF_GRID_SHOWN
 from tests.factories import PatientFactory, UserFactory
 from tests.scheduling.conftest import MONDAY, at
 from tests.scheduling.factories import AppointmentFactory, RoomFactory
@@ -22,19 +21,16 @@ DAY_VIEW_QUERIES = 5
 # 3. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
 #    auth_group: the user's own and the role's permissions and the role badge's group names, in
 #    one query (clinic/auth_backend.py)
-# 4. auth_user: the dermatologists, one column each
-# 5. scheduling_appointment JOIN patients_patient, auth_user, scheduling_room: the day's visits
-#    holding a slot and the first cancelled and no-show ones, each row carrying their total (a
-#    subquery); with ?cancelled=all every visit
+# 4. scheduling_appointment JOIN patients_patient, auth_user, scheduling_room: the day's visits
+# 5. auth_user: the dermatologists, one column each
 
 ROOM_VIEW_QUERIES = 5
-# The same with 4. scheduling_room: the rooms, those in use one column each, before the visits (5).
+# The same, with 5. scheduling_room: the rooms in use, one column each.
 
 WEEK_VIEW_QUERIES = 6
 # 1-3. session, user and permissions with the role, as above
 # 4. auth_user: the dermatologist whose week it is (access helper)
-# 5. scheduling_appointment JOIN patient, dermatologist, room: their visits that week, as the
-#    day's visits above
+# 5. scheduling_appointment JOIN patient, dermatologist, room: their visits that week
 # 6. auth_user: the dermatologists, for the switcher above the grid
 
 DERMATOLOGISTS = 4
@@ -64,12 +60,7 @@ def fill_the_day(count: int) -> list:
     return visits
 
 
-def off_grid(appointments: int) -> int:
-    """How many of fill_the_day's visits are cancelled or missed."""
-    return sum(1 for n in range(appointments) if n % 6 in (3, 5))
-
-
-# 80 visits have 26 cancelled or missed, more than the page lists.
+# 80 visits have 26 cancelled or missed: more than the page lists unless asked for all.
 @pytest.mark.parametrize(("appointments", "everything"), [(5, ""), (80, ""), (80, "all")])
 def test_day_view_query_count_is_flat_from_5_to_80_appointments(
     desk_client, django_assert_num_queries, appointments, everything
@@ -80,12 +71,9 @@ def test_day_view_query_count_is_flat_from_5_to_80_appointments(
         response = desk_client.get(reverse("scheduling:day"), {"cancelled": everything})
 
     assert response.status_code == 200
-    page = response.context["page"]
-    assert page.off_grid_total == off_grid(appointments)
-    listed = page.off_grid_total if everything else min(OFF_GRID_SHOWN, page.off_grid_total)
-    assert len(page.appointments) == appointments - off_grid(appointments) + listed
-    assert response.content.decode().count('class="appt appt-') == appointments - off_grid(
-        appointments
+    assert len(response.context["page"].appointments) == appointments
+    assert response.content.decode().count('class="appt appt-') == appointments - sum(
+        1 for n in range(appointments) if n % 6 in (3, 5)
     )
 
 
@@ -99,7 +87,6 @@ def test_room_view_query_count_is_flat(
         response = desk_client.get(reverse("scheduling:rooms"), {"cancelled": everything})
 
     assert len(response.context["page"].grid.columns) == DERMATOLOGISTS
-    assert response.context["page"].off_grid_total == off_grid(appointments)
 
 
 @pytest.mark.parametrize(("appointments", "everything"), [(4, ""), (80, ""), (80, "all")])
