@@ -11,7 +11,7 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -177,7 +177,7 @@ _PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
 
 def _booking_links() -> Callable[[Column, dt.datetime], str]:
     """Each empty slot's booking link. A quiet week has hundreds of them: the address and each
-    column's parameters are worked out once, and only the time is encoded for each slot."""
+    column's parameters are worked out once, and only the time is written for each slot."""
     path = reverse("scheduling:book")
     prefixes: dict[Hashable, str] = {}
 
@@ -185,9 +185,12 @@ def _booking_links() -> Callable[[Column, dt.datetime], str]:
         prefix = prefixes.get(column.key)
         if prefix is None:
             params = urlencode(column.book_params)
-            prefix = prefixes[column.key] = f"{path}?{params}&" if params else f"{path}?"
-        # What urlencode writes for {"starts_at": ...}, the parameters' last entry.
-        return f"{prefix}starts_at={quote_plus(at.strftime('%Y-%m-%dT%H:%M'))}"
+            prefix = f"{path}?{params}&" if params else f"{path}?"
+            prefix = prefixes[column.key] = f"{prefix}starts_at="
+        # What urlencode writes for {"starts_at": f"{at:%Y-%m-%dT%H:%M}"}, the parameters' last
+        # entry, without strftime and quote_plus for each slot: of the minute's ISO text only
+        # the colon is escaped (a calendar date has a four-digit year, views.MAX_YEARS_AWAY).
+        return f"{prefix}{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}%3A{at.minute:02d}"
 
     return book_url
 
