@@ -14,11 +14,12 @@ from typing import cast
 from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.models import Appointment, Room, dermatologists
+from scheduling.models import Appointment, Room, dermatologists, starts_within
 from scheduling.rules import ClinicHours
 from scheduling.visits import Visit, calendar_visits
 
@@ -205,7 +206,7 @@ def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
 
 def day_by_dermatologist(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments with patient, dermatologist and room.
-    appointments = calendar_visits(Appointment.objects.on_day(day))
+    appointments = calendar_visits(starts_within(*clock.day_bounds(day)))
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
     # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
     people = {user.pk: cast(User, user) for user in dermatologists()}
@@ -239,7 +240,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
 
 def day_by_room(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
-    appointments = calendar_visits(Appointment.objects.on_day(day))
+    appointments = calendar_visits(starts_within(*clock.day_bounds(day)))
     rooms = {room.pk: room for room in Room.objects.filter(active=True)}
     for appointment in appointments:
         if appointment.room is not None:
@@ -276,9 +277,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
     start, _ = clock.day_bounds(monday)
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
     # 1 query: the dermatologist's appointments that week.
-    appointments = calendar_visits(
-        Appointment.objects.filter(dermatologist=dermatologist).between(start, end)
-    )
+    appointments = calendar_visits(Q(dermatologist=dermatologist) & starts_within(start, end))
     hours = clock.clinic_hours()
     today = clock.today()
     booked_days = {a.local_starts_at.date() for a in appointments}
