@@ -11,14 +11,15 @@ import math
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import cast
-from urllib.parse import quote_plus, urlencode
+from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
+from django.db.models import Q
 from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.models import Appointment, Room, dermatologists
+from scheduling.models import Appointment, Room, dermatologists, starts_within
 from scheduling.rules import ClinicHours
 from scheduling.visits import Visit, calendar_visits
 
@@ -177,7 +178,7 @@ _PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
 
 def _booking_links() -> Callable[[Column, dt.datetime], str]:
     """Each empty slot's booking link. A quiet week has hundreds of them: the address and each
-    column's parameters are worked out once, and only the time is encoded for each slot."""
+    column's parameters are worked out once, and only the time is written for each slot."""
     path = reverse("scheduling:book")
     prefixes: dict[Hashable, str] = {}
 
@@ -185,9 +186,12 @@ def _booking_links() -> Callable[[Column, dt.datetime], str]:
         prefix = prefixes.get(column.key)
         if prefix is None:
             params = urlencode(column.book_params)
-            prefix = prefixes[column.key] = f"{path}?{params}&" if params else f"{path}?"
-        # What urlencode writes for {"starts_at": ...}, the parameters' last entry.
-        return f"{prefix}starts_at={quote_plus(at.strftime('%Y-%m-%dT%H:%M'))}"
+            prefix = f"{path}?{params}&" if params else f"{path}?"
+            prefix = prefixes[column.key] = f"{prefix}starts_at="
+        # What urlencode writes for {"starts_at": f"{at:%Y-%m-%dT%H:%M}"}, the parameters' last
+        # entry, without strftime and quote_plus for each slot: of the minute's ISO text only
+        # the colon is escaped (a calendar date has a four-digit year, views.MAX_YEARS_AWAY).
+        return f"{prefix}{at.year:04d}-{at.month:02d}-{at.day:02d}T{at.hour:02d}%3A{at.minute:02d}"
 
     return book_url
 
@@ -202,7 +206,7 @@ def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
 
 def day_by_dermatologist(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments with patient, dermatologist and room.
-    appointments = calendar_visits(Appointment.objects.on_day(day))
+    appointments = calendar_visits(starts_within(*clock.day_bounds(day)))
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
     # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
     people = {user.pk: cast(User, user) for user in dermatologists()}
@@ -236,7 +240,7 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
 
 def day_by_room(day: dt.date) -> CalendarPage:
     # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
-    appointments = calendar_visits(Appointment.objects.on_day(day))
+    appointments = calendar_visits(starts_within(*clock.day_bounds(day)))
     rooms = {room.pk: room for room in Room.objects.filter(active=True)}
     for appointment in appointments:
         if appointment.room is not None:
@@ -273,9 +277,7 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
     start, _ = clock.day_bounds(monday)
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
     # 1 query: the dermatologist's appointments that week.
-    appointments = calendar_visits(
-        Appointment.objects.filter(dermatologist=dermatologist).between(start, end)
-    )
+    appointments = calendar_visits(Q(dermatologist=dermatologist) & starts_within(start, end))
     hours = clock.clinic_hours()
     today = clock.today()
     booked_days = {a.local_starts_at.date() for a in appointments}

@@ -62,6 +62,11 @@ GRID_FIELDS = [
 ]
 
 
+def starts_within(start: dt.datetime, end: dt.datetime) -> Q:
+    """Appointments starting in [start, end)."""
+    return Q(starts_at__gte=start, starts_at__lt=end)
+
+
 class AppointmentQuerySet(models.QuerySet):
     def active(self) -> "AppointmentQuerySet":
         """Appointments that hold their slot: not cancelled, not a no-show."""
@@ -69,11 +74,10 @@ class AppointmentQuerySet(models.QuerySet):
 
     def on_day(self, day: dt.date) -> "AppointmentQuerySet":
         """Starting on `day` in the clinic's TIME_ZONE (a 23- or 25-hour day when clocks change)."""
-        start, end = day_bounds(day)
-        return self.filter(starts_at__gte=start, starts_at__lt=end)
+        return self.filter(starts_within(*day_bounds(day)))
 
     def between(self, start: dt.datetime, end: dt.datetime) -> "AppointmentQuerySet":
-        return self.filter(starts_at__gte=start, starts_at__lt=end)
+        return self.filter(starts_within(start, end))
 
     def overlapping(self, start: dt.datetime, end: dt.datetime) -> "AppointmentQuerySet":
         """Sharing any instant with [start, end): touching end to start is not an overlap."""

@@ -5,13 +5,14 @@ Each section runs one query, however many appointments it lists.
 
 from collections import Counter
 
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
 from clinic.panels import Panel, register_chart_panel, register_dashboard_panel
 from patients.models import Patient
 from scheduling import clock, rules
-from scheduling.models import Appointment
+from scheduling.models import Appointment, starts_within
 from scheduling.visits import calendar_visits, first_visits_and_total
 
 CHART_LIMIT = 40  # upcoming and past together; the past is cut to PAST_SHOWN
@@ -35,7 +36,7 @@ def my_day(request: HttpRequest, subject) -> dict:
     visits are counted, not listed (the week view lists them)."""
     # 1 query: today's appointments of this user, with patient and room, as plain rows.
     visits = calendar_visits(
-        Appointment.objects.on_day(clock.today()).filter(dermatologist=request.user)
+        starts_within(*clock.day_bounds(clock.today())) & Q(dermatologist=request.user)
     )
     active = [v for v in visits if v.is_active]
     off = Counter(v.status_label.lower() for v in visits if not v.is_active)

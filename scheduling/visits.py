@@ -9,10 +9,11 @@ as `for_grid`); a dermatologist or room appears in many visits and is made once.
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Count, Func, Window
+from django.db.models import CharField, Count, Func, Q, QuerySet, Window
 from django.db.models.functions import Cast
 
 from scheduling.clock import local
@@ -114,9 +115,17 @@ class Visit(VisitDisplay):
         return hash(self.pk)
 
 
-def calendar_visits(appointments: AppointmentQuerySet) -> list[Visit]:
-    """The queryset's visits, in its order (one query)."""
-    return _visits(appointments.annotate(**_TIMES_AS_TEXT).values_list(*_COLUMNS))
+@cache
+def _rows() -> "QuerySet[Appointment, tuple[Any, ...]]":
+    """Every visit's row, unfiltered: built once, chained for each page and never evaluated.
+    Resolving the columns through their joins was half the query's Python time (some 0.25 ms a
+    page)."""
+    return Appointment.objects.annotate(**_TIMES_AS_TEXT).values_list(*_COLUMNS)
+
+
+def calendar_visits(where: Q) -> list[Visit]:
+    """The visits matching `where` (on Appointment), by start time (one query)."""
+    return _visits(_rows().filter(where))
 
 
 def first_visits_and_total(

@@ -1,8 +1,12 @@
 """The calendar table: each visit spans its slots, empty slots link to a prefilled booking."""
 
 import datetime as dt
+from urllib.parse import urlencode
 
-from scheduling.calendar import Column, build_grid
+import pytest
+from django.urls import reverse
+
+from scheduling.calendar import Column, _booking_links, build_grid
 from scheduling.models import Appointment
 from scheduling.rules import ClinicHours
 from tests.scheduling.conftest import MONDAY, at
@@ -78,3 +82,21 @@ def test_the_grid_stretches_to_show_a_visit_outside_hours():
     assert grid.rows[-1].at == dt.time(18, 30)
     assert not grid.rows[0].in_hours
     assert row_at(grid, "07:30").cells[1].appointments
+
+
+@pytest.mark.parametrize("params", [{}, {"dermatologist": "7"}, {"room": "12", "note": "a&b c/é"}])
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 6, 8, 0, 0),
+        dt.datetime(2026, 6, 8, 9, 5),
+        dt.datetime(2026, 12, 31, 23, 45),
+        dt.datetime(1976, 1, 2, 7, 30),
+    ],
+)
+def test_a_booking_link_is_what_urlencode_writes(params, moment):
+    column = Column(key=1, label="Dr A", day=moment.date(), book_params=params)
+    book_url = _booking_links()
+    book_url(column, moment + dt.timedelta(hours=1))  # the column's address is kept
+    expected = urlencode({**params, "starts_at": moment.strftime("%Y-%m-%dT%H:%M")})
+    assert book_url(column, moment) == f"{reverse('scheduling:book')}?{expected}"
