@@ -7,9 +7,11 @@ autovacuum) stands in for the count: the admin shows "about" that many, and pagi
 """
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.paginator import Paginator
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import connections
 from django.db.models import QuerySet
+from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -89,11 +91,88 @@ class LargeTableAdmin:
 
 MAX_PAGE = 100_000  # a page number past this counts as this (and lands on the last page)
 
+# The name the window count is read back under; no model field has it.
+_COUNT_COLUMN = "capped_page_count"
+
+
+def _ordering_columns(queryset: QuerySet) -> list[str] | None:
+    """The queryset's ordering as "column ASC|DESC" on the capped subquery's own columns, or None
+    when it orders by anything but the model's own columns (a relation, an expression)."""
+    query = queryset.query
+    opts = queryset.model._meta
+    ordering = query.order_by or (opts.ordering if query.default_ordering else ())
+    if not ordering:
+        return None
+    quote = connections[queryset.db].ops.quote_name
+    columns = []
+    for item in ordering:
+        if not isinstance(item, str) or item == "?":
+            return None
+        name = item.removeprefix("-")
+        field = opts.pk if name == "pk" else opts._forward_fields_map.get(name)
+        # Ordering by a relation's name follows the related model's ordering: not a column here.
+        if field is None or field.model is not queryset.model or "__" in name:
+            return None
+        if field.is_relation and name != field.attname:
+            return None
+        direction = "DESC" if item.startswith("-") else "ASC"
+        columns.append(f'"capped".{quote(field.column)} {direction}')
+    return columns
+
+
+def read_capped_page(
+    queryset: QuerySet, *, offset: int, limit: int, cap: int
+) -> tuple[list, int | None] | None:
+    """Rows offset to offset + limit of the queryset, and how many of its first cap + 1 rows there
+    are, in one query:
+
+        SELECT "capped".*, COUNT(*) OVER () FROM (<queryset> LIMIT cap + 1) "capped"
+        ORDER BY <the queryset's ordering> LIMIT limit OFFSET offset
+
+    The subquery reads its rows in index order and stops at the cap, as a capped count does; the
+    window counts them as they pass, and the outer ORDER BY is the order they already come in, so
+    PostgreSQL sorts nothing twice. The count is None when the page is past the end (no row to
+    carry it). None altogether for a queryset that is not a plain list of one table's rows
+    ordered by its columns: the caller counts and reads separately."""
+    query = queryset.query
+    if query.is_empty():
+        return [], 0
+    ordering = _ordering_columns(queryset)
+    plain = (
+        queryset._iterable_class is ModelIterable
+        and not query.select_related
+        and not query.extra_select
+        and not query.annotation_select
+        and not queryset._prefetch_related_lookups
+        and not queryset.model._meta.parents
+    )
+    if ordering is None or not plain:
+        return None
+    try:
+        inner, params = queryset[: cap + 1].query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return [], 0
+    order_by = ", ".join(ordering)
+    # The subquery is Django's own SQL with its parameters; the rest are quoted column names.
+    sql = f'SELECT "capped".*, COUNT(*) OVER () AS "{_COUNT_COLUMN}" FROM ({inner}) "capped" '  # noqa: S608
+    sql += f"ORDER BY {order_by} LIMIT %s OFFSET %s"
+    rows = list(
+        queryset.model._default_manager.raw(sql, (*params, limit, offset), using=queryset.db)
+    )
+    if not rows:
+        return [], 0 if offset == 0 else None
+    count = rows[0].__dict__[_COUNT_COLUMN]
+    for row in rows:
+        del row.__dict__[_COUNT_COLUMN]
+    return rows, count
+
 
 class CappedPaginator(Paginator):
     """Counts at most `cap` rows: enough to reach the requested page and to know whether another
     follows. A list of 100,000 patients costs a count of a thousand index entries, not of them
-    all; `is_capped` tells the template to say "more than" instead of a total."""
+    all; `is_capped` tells the template to say "more than" instead of a total. A queryset's page
+    and its count come from one query (`read_capped_page`); a page past the end then costs a
+    count and the last page's rows."""
 
     def __init__(self, object_list, per_page, *, page: str | int | None = 1, cap: int = 1000):
         super().__init__(object_list, per_page)
@@ -113,3 +192,32 @@ class CappedPaginator(Paginator):
     @property
     def is_capped(self) -> bool:
         return self.count > self.cap
+
+    def get_page(self, number) -> Page:
+        """As Paginator.get_page (a page that is not a number is the first, one out of range the
+        last), reading a queryset's page with its count."""
+        if not isinstance(self.object_list, QuerySet) or self.orphans or "count" in self.__dict__:
+            return super().get_page(number)
+        try:
+            # As validate_number reads it, before knowing the count.
+            if isinstance(number, float) and not number.is_integer():
+                raise ValueError
+            asked = int(number)
+        except (TypeError, ValueError):
+            asked = 1
+        guess = min(max(asked, 1), MAX_PAGE)
+        read = read_capped_page(
+            self.object_list, offset=(guess - 1) * self.per_page, limit=self.per_page, cap=self.cap
+        )
+        if read is None:
+            return super().get_page(number)
+        rows, count = read
+        if count is not None:
+            self.__dict__["count"] = count  # the cached_property's value
+        try:
+            final = self.validate_number(asked)  # counts (a query) when the page was past the end
+        except EmptyPage:
+            final = self.num_pages
+        if final != guess:
+            return self.page(final)
+        return self._get_page(rows, final, self)
