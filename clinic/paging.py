@@ -104,6 +104,7 @@ def _ordering_columns(queryset: QuerySet) -> list[str] | None:
     if not ordering:
         return None
     quote = connections[queryset.db].ops.quote_name
+    names, defer = query.deferred_loading
     columns = []
     for item in ordering:
         if not isinstance(item, str) or item == "?":
@@ -114,6 +115,10 @@ def _ordering_columns(queryset: QuerySet) -> list[str] | None:
         if field is None or field.model is not queryset.model or "__" in name:
             return None
         if field.is_relation and name != field.attname:
+            return None
+        # The outer query sees only the columns the subquery loads (`only`, `defer`).
+        deferred = field.name in names if defer else bool(names) and field.name not in names
+        if deferred and field is not opts.pk:
             return None
         direction = "DESC" if item.startswith("-") else "ASC"
         columns.append(f'"capped".{quote(field.column)} {direction}')
