@@ -20,7 +20,6 @@ from patients.progress import progress_rows
 from patients.services import consent_give, consent_withdraw, patient_register, patient_update
 from patients.trend import line_panel
 
-
 # What a row of the patient list shows: the page reads these columns only.
 LIST_FIELDS = (
     "first_name",
