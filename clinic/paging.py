@@ -23,6 +23,9 @@ from clinic.lib.quick_widgets import QuickActionForm
 
 # Below this, counting exactly is cheap; above it, an estimate within a few per cent will do.
 ESTIMATE_FROM_ROWS = 50_000
+MAX_PAGE = 100_000  # a page number past this counts as this (and lands on the last page)
+# The name a page's count is read back under, from its own query; no model field has it.
+_COUNT_COLUMN = "capped_page_count"
 
 
 def _table_rows_sql(queryset: QuerySet) -> tuple[str, list] | None:
@@ -169,12 +172,6 @@ class LargeTableAdmin:
             f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}" '
             f'class="action-select" aria-label="{label}">'
         )
-
-
-MAX_PAGE = 100_000  # a page number past this counts as this (and lands on the last page)
-
-# The name the window count is read back under; no model field has it.
-_COUNT_COLUMN = "capped_page_count"
 
 
 def _ordering_columns(queryset: QuerySet) -> list[str] | None:
