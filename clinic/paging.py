@@ -6,6 +6,9 @@ autovacuum) stands in for the count: the admin shows "about" that many, and pagi
 (Django clamps a page past the end). Any filter or search, and any other database, counts exactly.
 """
 
+import html
+from functools import cache
+
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import PAGE_VAR
 from django.core.exceptions import EmptyResultSet
@@ -15,9 +18,8 @@ from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.query import ModelIterable
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from clinic.lib.quick_widgets import QuickActionForm
 
@@ -120,6 +122,12 @@ class LargeTablePaginator(Paginator):
         return super().page(number)
 
 
+@cache
+def _checkbox_label(language: str | None) -> str:
+    """The tick box's label in the active language, looked up once (not once a row)."""
+    return gettext("Select this object for an action - {}")
+
+
 class LargeTableAdmin:
     """For ModelAdmins of tables that grow without bound (appointments, sessions, the audit
     trail): no second count of the whole table, an estimated count of an unfiltered list, a
@@ -167,10 +175,10 @@ class LargeTableAdmin:
     def action_checkbox(self, obj) -> SafeString:
         """The row's tick box, as Django's own, written out directly: Django renders a form
         widget through the template engine for each row, a third of a list's rendering."""
-        label = gettext("Select this object for an action - {}").format(escape(str(obj)))
+        label = _checkbox_label(get_language()).format(html.escape(str(obj)))
         return mark_safe(  # noqa: S308 - the translation as Django leaves it, the values escaped
-            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" value="{escape(str(obj.pk))}" '
-            f'class="action-select" aria-label="{label}">'
+            f'<input type="checkbox" name="{ACTION_CHECKBOX_NAME}" '
+            f'value="{html.escape(str(obj.pk))}" class="action-select" aria-label="{label}">'
         )
 
 
