@@ -55,8 +55,15 @@ def object_label(obj: models.Model | None) -> str:
     """What was opened, as a person would say it: "Treatment session, 14 Sep 2026"."""
     if obj is None:
         return ""
-    name = str(obj._meta.verbose_name)
-    name = name[:1].upper() + name[1:]
+    return _label(obj, _kind(obj))
+
+
+def _kind(obj: models.Model) -> str:
+    name = str(obj._meta.verbose_name)  # translated: a catalogue lookup
+    return name[:1].upper() + name[1:]
+
+
+def _label(obj: models.Model, name: str) -> str:
     for attribute in _DATE_ATTRIBUTES:
         value = getattr(obj, attribute, None)
         if isinstance(value, dt.datetime):
@@ -108,17 +115,21 @@ def access_record_many(
     values are the ones `_row` gives; the user, path, address and time are prepared once."""
     template = _row(request, patient=None, action=AccessLog.Action.VIEW, obj=None)
     suffix = f" (in {label})" if label else ""
+    kinds: dict[type[models.Model], str] = {}  # a list's rows are mostly of one model
     rows = []
     for obj in objects:
         patient = patient_of(obj)
         if patient is not None:
+            kind = kinds.get(type(obj))
+            if kind is None:
+                kind = kinds[type(obj)] = _kind(obj)
             rows.append(
                 (
                     patient.pk,
                     getattr(patient, "mrn", "") or "",
                     obj._meta.label,
                     str(obj.pk)[:50],
-                    f"{object_label(obj)[:200]}{suffix}"[:200],
+                    f"{_label(obj, kind)[:200]}{suffix}"[:200],
                 )
             )
     if rows:

@@ -23,11 +23,22 @@ from patients.progress import progress_rows
 from patients.services import consent_give, consent_withdraw, patient_register, patient_update
 from patients.trend import line_panel
 
+# What a row of the patient list shows: the page reads these columns only.
+LIST_FIELDS = (
+    "first_name",
+    "last_name",
+    "preferred_name",
+    "mrn",
+    "date_of_birth",
+    "phone",
+    "archived_at",
+)
+
 
 @permission_required("patients.view_patient", raise_exception=True)
 def patient_list(request):
     form = PatientSearchForm(request.GET or None)
-    patients = Patient.objects.all()
+    patients = Patient.objects.only(*LIST_FIELDS)
     query, include_archived = "", False
     if form.is_valid():
         query = form.cleaned_data["q"]

@@ -13,6 +13,7 @@ from django.contrib.admin import ModelAdmin
 from django.contrib.admin.helpers import ActionForm
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
+from django.utils.translation import override
 
 from clinic.lib.quick_widgets import QuickHiddenInput, QuickSelect
 from clinic.templatetags.clinic_admin_list import _Dates
@@ -118,3 +119,14 @@ def test_the_quick_widgets_write_djangos_markup(value):
     hidden = {"class": "select-across"}
     expected = forms.HiddenInput(hidden).render("select_across", value)
     assert QuickHiddenInput(hidden).render("select_across", value) == expected
+
+
+def test_the_tick_box_is_labelled_in_the_active_language(db):
+    session = TreatmentSessionFactory()
+    model_admin = admin.site._registry[TreatmentSession]
+    english = model_admin.action_checkbox(session)
+    with override("fr"):
+        french = model_admin.action_checkbox(session)
+    assert 'aria-label="Select this object for an action - Session for' in english
+    assert 'aria-label="Choisir cet objet pour une action - Session for' in french
+    assert model_admin.action_checkbox(session) == english

@@ -9,14 +9,14 @@ from tests.factories import PatientFactory, PhotoConsentFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 5
+LIST_QUERIES = 4
 # 1. django_session: load the session
 # 2. auth_user: the signed-in user
 # 3. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
 #    auth_group: the user's own permissions (view_patient), the role's permissions and the role
 #    badge's group names, in one query (clinic/auth_backend.py)
-# 4. patients_patient COUNT(*): the paginator's total ("30 patients", "Page 1 of 2")
-# 5. patients_patient: the page's rows (at most 25)
+# 4. patients_patient: the page's rows (at most 25) with COUNT(*) OVER () of the capped match
+#    set, the paginator's total ("30 patients", "Page 1 of 2") (clinic/paging.py)
 
 CHART_QUERIES_CLINICIAN = 9
 # The chart's summary tab (the other tabs have budgets of their own: progress in
