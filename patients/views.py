@@ -64,9 +64,8 @@ def patient_list(request):
 def patient_detail(request, pk: int):
     """The chart, one tab at a time (clinic.panels.CHART_TABS): the summary unless ?tab= names
     another tab this user has; an unknown tab shows the summary."""
-    patient = get_patient_for_user(
-        request.user, pk, queryset=Patient.objects.prefetch_related("photo_consents")
-    )
+    # Consents are read by the tabs that show them (the summary, photos), one query each.
+    patient = get_patient_for_user(request.user, pk)
     access_record(request, patient=patient)
     sees_scores = request.user.has_perm("patients.view_scarassessment")
     tabs = chart_tabs(request, extra=frozenset({"progress"} if sees_scores else ()))

@@ -13,7 +13,7 @@ from clinic.panels import Panel, register_chart_panel, register_dashboard_panel
 from patients.models import Patient
 from scheduling import clock, rules
 from scheduling.models import Appointment, starts_within
-from scheduling.visits import calendar_visits, first_visits_and_total
+from scheduling.visits import calendar_visits, first_visits_and_total, latest_visits
 
 CHART_LIMIT = 40  # upcoming and past together; the past is cut to PAST_SHOWN
 PAST_SHOWN = 10
@@ -22,9 +22,7 @@ PAST_SHOWN = 10
 def chart_appointments(request: HttpRequest, patient: Patient) -> dict:
     # 1 query: the patient's latest appointments, newest first, with dermatologist and room, as
     # plain rows (scheduling.visits).
-    latest, _ = first_visits_and_total(
-        Appointment.objects.filter(patient=patient).order_by("-starts_at", "-pk"), CHART_LIMIT
-    )
+    latest = latest_visits(Q(patient=patient), CHART_LIMIT)
     now = timezone.now()
     upcoming = [a for a in reversed(latest) if a.ends_at > now]
     past = [a for a in latest if a.ends_at <= now][:PAST_SHOWN]

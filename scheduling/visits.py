@@ -128,6 +128,11 @@ def calendar_visits(where: Q) -> list[Visit]:
     return _visits(_rows().filter(where))
 
 
+def latest_visits(where: Q, count: int) -> list[Visit]:
+    """The newest `count` visits matching `where`, newest first (one query)."""
+    return _visits(_rows().filter(where).order_by("-starts_at", "-pk")[:count])
+
+
 def first_visits_and_total(
     appointments: AppointmentQuerySet, first: int
 ) -> tuple[list[Visit], int]:

@@ -3,7 +3,7 @@
 import datetime as dt
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Window, prefetch_related_objects
+from django.db.models import Count, F, Q, Window, prefetch_related_objects
 from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -11,9 +11,10 @@ from django.utils import timezone
 from clinic.panels import Panel, register_chart_panel
 from patients.models import ConsentUse
 from treatments.modalities import Modality
-from treatments.models import PROCEDURE_MODELS, AdverseEvent, ClinicalPhoto, TreatmentSession
+from treatments.models import AdverseEvent, ClinicalPhoto, TreatmentSession
 from treatments.outcomes import FOLLOW_UP_DAYS, response_per_modality
 from treatments.patient_outcomes import (
+    LatestSession,
     attach_procedures,
     latest_session,
     photo_days,
@@ -32,7 +33,9 @@ PHOTOS_PER_SERIES = 6
 SERIES = ["view", "close_up_region", "lighting"]
 
 
-def _book_next_url(patient, session: TreatmentSession | None, modalities) -> str | None:
+def _book_next_url(
+    patient, session: TreatmentSession | LatestSession | None, modalities
+) -> str | None:
     """A link to the calendar's booking page, prefilled for the next session, if there is one."""
     if session is None or session.next_session_due is None:
         return None
@@ -127,23 +130,11 @@ def treatment_panel(request, patient) -> dict:
 def next_session_panel(request, patient) -> dict:
     """For the front desk: when the next treatment is due and its kind, to book it. No clinical
     detail beyond what an appointment shows anyway. One query, and none for clinicians, who
-    see the same line in the treatment section."""
+    see the same line in the summary's latest treatment."""
     if request.user.has_perm("treatments.view_treatmentsession"):
         return {"due": None}
-    flags = {
-        f"has_{model.MODALITY.value}": Exists(model.objects.filter(session=OuterRef("pk")))
-        for model in PROCEDURE_MODELS
-    }
-    latest = (
-        TreatmentSession.objects.current()
-        .filter(patient=patient, next_session_due__isnull=False)
-        .annotate(**flags)
-        .order_by("-performed_at")
-        .first()
-    )
-    modalities = [
-        m.MODALITY for m in PROCEDURE_MODELS if latest and getattr(latest, f"has_{m.MODALITY}")
-    ]
+    latest = latest_session(patient, with_due_date=True)
+    modalities = latest.modalities if latest else ()
     return {
         "patient": patient,
         "due": latest.next_session_due if latest else None,

@@ -108,10 +108,11 @@ class LatestSession:
     total: int  # the patient's current sessions in all
 
 
-def latest_session(patient) -> LatestSession | None:
-    """The patient's latest current session with its clinician, its modalities and the number
-    of sessions in all, for the chart summary: one plain query (through the ORM, six EXISTS
-    subqueries and a window cost more to compile than to run)."""
+def latest_session(patient, *, with_due_date: bool = False) -> LatestSession | None:
+    """The patient's latest current session (with `with_due_date`, the latest that set when the
+    next is due) with its clinician, its modalities and the number of such sessions, for the
+    chart summary and the front desk's "next session due": one plain query (through the ORM, six
+    EXISTS subqueries and a window cost more to compile than to run)."""
     flags = ", ".join(
         f"EXISTS (SELECT 1 FROM {model._meta.db_table} p WHERE p.session_id = s.id)"  # noqa: S608
         for model in PROCEDURE_MODELS
@@ -121,6 +122,7 @@ def latest_session(patient) -> LatestSession | None:
         f"u.first_name, u.last_name, COUNT(*) OVER (), {flags} "
         f"FROM {TreatmentSession._meta.db_table} s JOIN auth_user u ON u.id = s.clinician_id "
         "WHERE s.patient_id = %s AND s.archived_at IS NULL "
+        f"{'AND s.next_session_due IS NOT NULL ' if with_due_date else ''}"
         "ORDER BY s.performed_at DESC, s.id DESC LIMIT 1"
     )
     with connection.cursor() as cursor:

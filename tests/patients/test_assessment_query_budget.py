@@ -12,11 +12,11 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 # and 40 assessments):
 #  1. session          2. signed-in user
 #  3. user and group permissions with the role badge's groups (one query)
-#  4. patient          5. photo consents       6. access-log insert
-#  7. assessments with assessors and ice pick counts (the table, all three trend panels and
+#  4. patient          5. access-log insert (the tab shows no photo consents: not read)
+#  6. assessments with assessors and ice pick counts (the table, all three trend panels and
 #     the progress timeline's scores)
-#  8-11. progress timeline: sessions' modalities, sessions (none), photo days, letters
-CHART_QUERIES = 11
+#  7-10. progress timeline: sessions' modalities, sessions (none), photo days, letters
+CHART_QUERIES = 10
 PROGRESS = "?tab=progress"
 
 
@@ -43,7 +43,7 @@ def test_chart_query_count_is_flat_from_1_to_40_assessments(
 def test_same_day_assessments_cost_no_extra_query(
     derm_client, dermatologist, patient, django_assert_num_queries
 ):
-    # Superseded assessments are marked by a subquery inside query 7, not by a query of their own.
+    # Superseded assessments are marked by a subquery inside query 6, not by a query of their own.
     PhotoConsentFactory(patient=patient)
     for n in range(6):
         ScarAssessmentFactory(

@@ -26,7 +26,7 @@ CHART_QUERIES_CLINICIAN = 9
 # 2. auth_user: the signed-in user
 # 3. permissions and role, one query (as above)
 # 4. patients_patient: the patient (access helper)
-# 5. patients_photoconsent: all the patient's consents, prefetched in one query
+# 5. patients_photoconsent: all the patient's consents, for the consent card and the flags
 # 6. clinic_accesslog INSERT: the access-log row for this view
 # 7. patients_scarassessment: every assessment's scores, for the baseline and the latest
 # 8. treatments_treatmentsession: the latest session with its modalities and the total (none
