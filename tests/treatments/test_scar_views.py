@@ -365,3 +365,26 @@ def test_scar_page_queries_are_flat(derm_client, patient, dermatologist):
     # its history, its statuses, its treatments with their sessions, subcisions over its region:
     # the same for one treatment as for eight.
     assert counts == [9, 9]
+
+
+def test_chart_scar_tab_queries_are_flat(derm_client, patient, dermatologist):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    session = TreatmentSessionFactory(
+        patient=patient, clinician=dermatologist, procedures=[cross()]
+    )
+    procedure = session.cross_procedures.get()
+    scars: list = []
+    counts = []
+    for count in (3, 60):
+        scars += [
+            place_scar(patient, dermatologist, x=0.5, y=0.5) for _ in range(count - len(scars))
+        ]
+        scar_links_set(procedure=procedure, scars=scars)
+        with CaptureQueriesContext(connection) as ctx:
+            response = derm_client.get(f"/patients/{patient.pk}/?tab=scars")
+        assert response.context["tab"] == "scars"
+        assert response.content.decode().count(' data-number="') >= count
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
