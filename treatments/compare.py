@@ -14,8 +14,11 @@ SeriesKey = tuple[str, str, str]
 
 
 class _Photo(Protocol):
-    pk: int | None
-    taken_on: dt.date
+    @property
+    def pk(self) -> int | None: ...
+
+    @property
+    def taken_on(self) -> dt.date: ...
 
     @property
     def series_key(self) -> SeriesKey: ...

@@ -19,7 +19,7 @@ from treatments.capture import (
     capture_steps,
     capture_store,
 )
-from treatments.compare import choose_pair, compare_context, latest_on_or_before
+from treatments.compare import Pair, choose_pair, compare_context, latest_on_or_before
 from treatments.forms import PhotoRowForm, PhotoVisitForm, photo_rows
 from treatments.photos import (
     assessments_of,
@@ -27,6 +27,7 @@ from treatments.photos import (
     has_clinical_photo_consent,
     photo_rows_store,
     photo_series,
+    photos_compared,
     stored_message,
 )
 
@@ -160,11 +161,18 @@ def photo_compare(request, pk: int):
     """Two photos of the same view and lighting side by side: baseline and latest by default."""
     patient = get_patient_for_user(request.user, pk, perm="treatments.view_clinicalphoto")
     series = photo_series(comparable_photos(patient))
-    pair = choose_pair(
+    chosen = choose_pair(
         series,
         series_choice=request.GET.get("series", ""),
         before_id=request.GET.get("before", ""),
         after_id=request.GET.get("after", ""),
+    )
+    whole = photos_compared(patient, chosen.shown)
+    pair = Pair(
+        chosen.key,
+        chosen.candidates,
+        whole.get(chosen.before.pk) if chosen.before else None,
+        whole.get(chosen.after.pk) if chosen.after else None,
     )
     if pair.mismatched:
         messages.warning(

@@ -21,7 +21,15 @@ from django.utils import timezone
 
 from patients.models import ConsentUse, Patient, ScarAssessment
 from treatments import imaging
-from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession, photo_storage
+from treatments.compare import P, SeriesKey
+from treatments.models import (
+    LIGHTING_LABELS,
+    PROCEDURE_MODELS,
+    ClinicalPhoto,
+    TreatmentSession,
+    photo_storage,
+    photo_view_label,
+)
 
 
 class PhotoConsentMissing(Exception):
@@ -182,11 +190,9 @@ def photos_store(
     return outcomes
 
 
-def photo_series(
-    photos: Iterable[ClinicalPhoto],
-) -> dict[tuple[str, str, str], list[ClinicalPhoto]]:
+def photo_series(photos: Iterable[P]) -> dict[SeriesKey, list[P]]:
     """Photos grouped into comparable series (same view, region and lighting), oldest first."""
-    series: dict[tuple[str, str, str], list[ClinicalPhoto]] = defaultdict(list)
+    series: dict[SeriesKey, list[P]] = defaultdict(list)
     for photo in sorted(photos, key=lambda p: (p.taken_on, p.pk)):
         series[photo.series_key].append(photo)
     return dict(series)
@@ -221,19 +227,76 @@ def stored_message(count: int) -> str:
     return f"{count} photo{'s' if count != 1 else ''} stored."
 
 
-def comparable_photos(patient: Patient) -> list[ClinicalPhoto]:
-    """The patient's current photos with their sessions and procedures, for the compare page."""
-    return list(
+@dataclass(frozen=True, slots=True)
+class PhotoChoice:
+    """A photo as the compare page's pickers know it: date, view and lighting. A patient may have
+    hundreds of photos; only the two compared are read whole (`photos_compared`)."""
+
+    pk: int
+    taken_on: dt.date
+    view: str
+    close_up_region: str
+    lighting: str
+
+    @property
+    def series_key(self) -> tuple[str, str, str]:
+        return (self.view, self.close_up_region, self.lighting)
+
+    @property
+    def view_label(self) -> str:
+        return photo_view_label(self.view, self.close_up_region)
+
+    @property
+    def lighting_label(self) -> str:
+        return LIGHTING_LABELS.get(self.lighting, self.lighting)
+
+
+def comparable_photos(patient: Patient) -> list[PhotoChoice]:
+    """The patient's current photos, oldest first, as the compare page's pickers need them (one
+    query of five columns)."""
+    rows = (
         ClinicalPhoto.objects.current()
         .filter(patient=patient)
+        .order_by("taken_on", "pk")
+        .values_list("pk", "taken_on", "view", "close_up_region", "lighting")
+    )
+    return [PhotoChoice(*row) for row in rows]
+
+
+def photos_compared(patient: Patient, chosen: Iterable[PhotoChoice]) -> dict[int, ClinicalPhoto]:
+    """The chosen photos whole, by id, with their sessions and procedures (one query, and one per
+    procedure table when a photo was taken in a session)."""
+    ids = [photo.pk for photo in chosen]
+    if not ids:
+        return {}
+    photos = (
+        ClinicalPhoto.objects.current()
+        .filter(patient=patient, pk__in=ids)
         .select_related("session")
         .prefetch_related(*(f"session__{m.related_name()}" for m in PROCEDURE_MODELS))
     )
+    return {photo.pk: photo for photo in photos}
 
 
-def assessments_of(patient: Patient) -> list[ScarAssessment]:
-    """The patient's assessments oldest first; superseded same-day ones do not count (one
-    query)."""
-    return list(
-        ScarAssessment.objects.latest_of_each_day().filter(patient=patient).order_by("assessed_on")
+@dataclass(frozen=True, slots=True)
+class DayScores:
+    """The scores the compare page shows beside a photo."""
+
+    assessed_on: dt.date
+    ecca_score: int
+    gb_quantitative_score: int
+
+
+def assessments_of(patient: Patient) -> list[DayScores]:
+    """The scores of the patient's assessments that count, oldest first: of several on one day,
+    the last recorded (as `latest_of_each_day`), chosen here from plain rows (one query of three
+    columns; a full row has some sixty)."""
+    rows = (
+        ScarAssessment.objects.current()
+        .filter(patient=patient)
+        .order_by("assessed_on", "created_at", "pk")
+        .values_list("assessed_on", "ecca_score", "gb_quantitative_score")
     )
+    # A later row of the same day replaces the earlier one and keeps the day's place.
+    last_of_day = {row[0]: DayScores(*row) for row in rows}
+    return list(last_of_day.values())

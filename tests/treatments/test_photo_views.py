@@ -12,12 +12,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
-from patients.models import AccessLog, ConsentUse
+from patients.models import AccessLog, ConsentUse, ScarAssessment
 from tests.conftest import client_for
-from tests.factories import PhotoConsentFactory
+from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 from treatments.models import ClinicalPhoto
 from treatments.panels import PHOTOS_PER_SERIES
-from treatments.photos import photo_store
+from treatments.photos import DayScores, assessments_of, photo_store
 
 
 def jpeg(colour=(200, 120, 100), size=(640, 480)) -> bytes:
@@ -211,6 +211,12 @@ def test_compare_defaults_to_baseline_and_latest_of_the_same_view(
     response = derm_client.get(f"/treatments/patients/{consented.pk}/photos/compare/")
     assert (response.context["before"], response.context["after"]) == (first, last)
     assert len(response.context["candidates"]) == 3
+    # Each picker lists the series by date, its own photo selected.
+    pickers = response.content.decode().split('name="before"')[1].split('name="after"')
+    assert f'<option value="{first.pk}" selected>1 Jan 2026</option>' in pickers[0]
+    assert f'<option value="{last.pk}">1 Mar 2026</option>' in pickers[0]
+    assert f'<option value="{first.pk}">1 Jan 2026</option>' in pickers[1]
+    assert f'<option value="{last.pk}" selected>1 Mar 2026</option>' in pickers[1]
 
 
 def test_archived_photo_leaves_the_timeline(derm_client, photo):
@@ -248,3 +254,60 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
 # The chart's photos tab: session, user, permissions and role, patient, photo consents,
 # access-log insert (see tests/patients/test_query_budget.py), and the photos with their sessions.
 CHART_WITH_PHOTOS_QUERIES = 7
+
+
+@pytest.mark.parametrize("count", [4, 30])
+def test_compare_reads_the_same_queries_however_many_photos(
+    derm_client, consented, dermatologist, count, django_assert_num_queries
+):
+    """The pickers read five columns of every photo; only the two compared are read whole."""
+    for n in range(count):
+        photo_store(
+            patient=consented,
+            upload=upload(jpeg((100, 100, 100), size=(64 + n, 48))),
+            view=["frontal", "left_oblique"][n % 2],
+            lighting="diffuse",
+            taken_on=date(2025, 1, 1) + timedelta(days=14 * n),
+            by=dermatologist,
+        )
+    # Session, user, permissions and role, patient, the photos' picker columns, the two compared
+    # photos whole, an access-log insert for each, and the assessments' scores.
+    with django_assert_num_queries(COMPARE_QUERIES):
+        response = derm_client.get(f"/treatments/patients/{consented.pk}/photos/compare/")
+    assert len(response.context["candidates"]) == count // 2
+    shown = (response.context["before"], response.context["after"])
+    assert [p.taken_on for p in shown] == [
+        date(2025, 1, 1),
+        date(2025, 1, 1) + timedelta(days=14 * (count - 2)),
+    ]
+
+
+COMPARE_QUERIES = 9
+
+
+def test_compare_scores_are_those_that_count_as_the_trend_counts_them(patient):
+    """Of several assessments on one day the last recorded counts (creation time, then id), and
+    archived ones do not: the same rows as ScarAssessment.objects.latest_of_each_day()."""
+
+    def assess(day, ice_picks):
+        return ScarAssessmentFactory(
+            patient=patient, assessed_on=day, grid={("left_cheek", "ice_pick"): ice_picks}
+        )
+
+    assess(date(2026, 1, 5), 2)
+    assess(date(2026, 2, 5), 3)
+    assess(date(2026, 2, 5), 12)
+    tied = [assess(date(2026, 3, 5), n) for n in (8, 25)]
+    ScarAssessment.objects.filter(pk__in=[a.pk for a in tied]).update(created_at=tied[0].created_at)
+    archived = assess(date(2026, 4, 5), 1)
+    ScarAssessment.objects.filter(pk=archived.pk).update(archived_at=archived.created_at)
+
+    expected = ScarAssessment.objects.latest_of_each_day().filter(patient=patient)
+    found = assessments_of(patient)
+    assert found == [
+        DayScores(a.assessed_on, a.ecca_score, a.gb_quantitative_score)
+        for a in expected.order_by("assessed_on")
+    ]
+    # The later of each day, the higher id of a tie; each day's scores differ, so this is checked.
+    assert [s.assessed_on.month for s in found] == [1, 2, 3]
+    assert len({s.ecca_score for s in found}) == 3

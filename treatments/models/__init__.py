@@ -38,11 +38,13 @@ from treatments.models.peels import (
     PeelProcedure,
 )
 from treatments.models.photos import (
+    LIGHTING_LABELS,
     ClinicalPhoto,
     ClinicalPhotoQuerySet,
     Lighting,
     PhotoView,
     photo_storage,
+    photo_view_label,
 )
 from treatments.models.procedure_base import (
     Procedure,
@@ -80,6 +82,7 @@ from treatments.models.session import (
 
 __all__ = [
     "ABLATIVE_LASERS",
+    "LIGHTING_LABELS",
     "LIMITS",
     "PROCEDURE_MODELS",
     "PROCEDURE_MODEL_BY_MODALITY",
@@ -128,5 +131,6 @@ __all__ = [
     "TreatmentSession",
     "TreatmentSessionQuerySet",
     "photo_storage",
+    "photo_view_label",
     "validate_regions",
 ]

@@ -32,6 +32,16 @@ class Lighting(models.TextChoices):
 
 _VIEW_LABELS: dict[str, str] = {value: str(label) for value, label in PhotoView.choices}
 _REGION_LABELS: dict[str, str] = {value: str(label) for value, label in FacialRegion.choices}
+LIGHTING_LABELS: dict[str, str] = {value: str(label) for value, label in Lighting.choices}
+
+
+def photo_view_label(view: str, close_up_region: str) -> str:
+    """ "Frontal", or "Close-up: left cheek". Plain dict lookups: get_FOO_display() rebuilds the
+    choices on every call, and a chart or timeline labels dozens of photos."""
+    label = _VIEW_LABELS.get(view, view)
+    if view == PhotoView.CLOSE_UP and close_up_region:
+        label += f": {_REGION_LABELS.get(close_up_region, close_up_region).lower()}"
+    return label
 
 
 class ClinicalPhotoQuerySet(ArchivableQuerySet):
@@ -107,13 +117,7 @@ class ClinicalPhoto(Archivable):
 
     @property
     def view_label(self) -> str:
-        # Plain dict lookups: get_FOO_display() rebuilds the choices on every call, and a chart
-        # or timeline labels dozens of photos.
-        label = _VIEW_LABELS.get(self.view, self.view)
-        if self.view == PhotoView.CLOSE_UP and self.close_up_region:
-            region = _REGION_LABELS.get(self.close_up_region, self.close_up_region)
-            label += f": {region.lower()}"
-        return label
+        return photo_view_label(self.view, self.close_up_region)
 
     @property
     def series_key(self) -> tuple[str, str, str]:
