@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, Protocol, cast
@@ -53,6 +54,9 @@ class Tracked(Protocol):
     _meta: ClassVar[Options[Any]]
     history: Any
 
+    @property
+    def pk(self) -> Any: ...
+
 
 def _model_field(opts: Options[Any], name: str) -> models.Field[Any, Any]:
     # History tables and their diffs name concrete fields only (no reverse relations or
@@ -80,12 +84,36 @@ def _by(record: HistoricalRecord) -> str:
     return record.history_user.get_username() if record.history_user else "system"
 
 
+def histories_of(instances: Sequence[Tracked]) -> dict[Any, list[HistoricalRecord]]:
+    """The history of several records of one model in one query: each record's rows by its id,
+    oldest first (for `history_entries(records=...)`)."""
+    if not instances:
+        return {}
+    model = type(instances[0])
+    pk_name = instances[0]._meta.pk.attname
+    found: dict[Any, list[HistoricalRecord]] = {instance.pk: [] for instance in instances}
+    rows = (
+        model.history.filter(**{f"{pk_name}__in": list(found)})
+        .select_related("history_user")
+        .order_by("history_date", "history_id")
+    )
+    for row in rows:
+        found[getattr(row, pk_name)].append(row)
+    return found
+
+
 def history_entries(
-    instance: Tracked, *, created: str, hidden: frozenset[str] = frozenset()
+    instance: Tracked,
+    *,
+    created: str,
+    hidden: frozenset[str] = frozenset(),
+    records: Sequence[HistoricalRecord] | None = None,
 ) -> list[HistoryEntry]:
-    """Oldest first: a creation entry, then one "Amended" entry per save that changed something."""
+    """Oldest first: a creation entry, then one "Amended" entry per save that changed something.
+    `records`, the instance's history already read (`histories_of`), saves its query."""
     opts = instance._meta
-    records = list(instance.history.select_related("history_user").order_by("history_date"))
+    if records is None:
+        records = list(instance.history.select_related("history_user").order_by("history_date"))
     entries: list[HistoryEntry] = []
     previous: HistoricalRecord | None = None
     for record in records:

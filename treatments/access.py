@@ -1,9 +1,19 @@
 """The one way views fetch treatment records: permission first, then the row."""
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
-from treatments.models import ClinicalPhoto, Scar, SkinTest, TopicalRegimen, TreatmentSession
+from treatments.modality_sql import session_modalities_sql
+from treatments.models import (
+    PROCEDURE_MODELS,
+    ClinicalPhoto,
+    Scar,
+    SkinTest,
+    TopicalRegimen,
+    TreatmentSession,
+)
 
 
 def get_session_for_user(
@@ -11,12 +21,28 @@ def get_session_for_user(
 ) -> TreatmentSession:
     if not user.has_perm(perm):
         raise PermissionDenied
-    return get_object_or_404(
-        TreatmentSession.objects.with_procedures().select_related(
-            "patient", "updated_by", "archived_by", "appointment"
-        ),
+    modalities = RawSQL(*session_modalities_sql())  # noqa: S611 - names from the models
+    session = get_object_or_404(
+        TreatmentSession.objects.select_related(
+            "clinician", "patient", "updated_by", "archived_by", "appointment"
+        ).annotate(modality_values=modalities),
         pk=pk,
     )
+    # The procedure tables the session has rows in are read; the others are known empty (a
+    # session rarely has more than two of the six modalities).
+    present = set((session.modality_values or "").split(","))
+    prefetch_related_objects(
+        [session],
+        *(
+            Prefetch(
+                m.related_name(),
+                queryset=m.objects.all() if m.MODALITY.value in present else m.objects.none(),
+            )
+            for m in PROCEDURE_MODELS
+        ),
+        "adverse_events",
+    )
+    return session
 
 
 def get_topical_for_user(user, pk: int, perm: str) -> TopicalRegimen:

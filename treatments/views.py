@@ -9,7 +9,7 @@ from clinic.archive import ArchiveForm, archive_from_request
 from clinic.panels import chart_url
 from patients.access import get_patient_for_user
 from patients.audit import access_record
-from patients.history import history_entries
+from patients.history import histories_of, history_entries
 from treatments.access import get_session_for_user, get_skin_test_for_user, get_topical_for_user
 from treatments.forms import (
     AdverseEventForm,
@@ -118,8 +118,17 @@ def session_detail(request, pk: int):
     session = get_session_for_user(request.user, pk)
     access_record(request, patient=session.patient, obj=session)
     history = history_entries(session, created="Logged")
-    for procedure in session.procedures():
-        history += history_entries(procedure, created=f"{procedure.MODALITY.label} added")
+    # One history query per modality the session has, however many procedures of it.
+    procedures = session.procedures()
+    for model in {type(p) for p in procedures}:
+        of_model = [p for p in procedures if type(p) is model]
+        records = histories_of(of_model)
+        for procedure in of_model:
+            history += history_entries(
+                procedure,
+                created=f"{procedure.MODALITY.label} added",
+                records=records[procedure.pk],
+            )
     history.sort(key=lambda entry: entry.at, reverse=True)
     context = {
         "session": session,

@@ -11,6 +11,8 @@ from tests.treatments.factories import (
     AdverseEventFactory,
     TopicalRegimenFactory,
     TreatmentSessionFactory,
+    cross,
+    subcision,
 )
 from treatments.models import AdverseEvent, SkinTest, TopicalRegimen, TreatmentSession
 
@@ -425,3 +427,44 @@ def test_chart_summary_shows_the_latest_session_and_side_effects_still_ongoing(
     desk = desk_client.get(f"/patients/{patient.pk}/").content.decode()
     assert "Latest treatment" not in desk and 'data-adverse-event="pih"' not in desk
     assert "Next treatment session due" in desk
+
+
+@pytest.mark.parametrize("crosses", [1, 4])
+def test_session_page_queries_are_flat_in_procedures_and_side_effects(
+    derm_client, patient, dermatologist, crosses, django_assert_num_queries
+):
+    regions = ["left_cheek", "right_cheek", "forehead", "chin"]
+    session = TreatmentSessionFactory(
+        patient=patient,
+        clinician=dermatologist,
+        procedures=[cross(regions=[region]) for region in regions[:crosses]],
+    )
+    for _ in range(crosses - 1):
+        AdverseEventFactory(session=session)
+    # Session, user, permissions and role; the session with its patient, clinician, visit and
+    # modalities; its CROSS rows and side effects (the five other procedure tables are known
+    # empty and not read); access-log insert; the session's history and its CROSS rows' history;
+    # linked scars; acknowledged warnings.
+    with django_assert_num_queries(SESSION_PAGE_QUERIES):
+        response = derm_client.get(f"/treatments/sessions/{session.pk}/")
+    assert len(response.context["procedures"]) == crosses
+    added = [e for e in response.context["history"] if e.kind.endswith(" added")]
+    assert len(added) == crosses
+
+
+def test_each_modality_a_session_has_costs_two_queries_on_its_page(
+    derm_client, patient, dermatologist, django_assert_num_queries
+):
+    session = TreatmentSessionFactory(
+        patient=patient, clinician=dermatologist, procedures=[cross(), subcision()]
+    )
+    # Its rows and their history.
+    with django_assert_num_queries(SESSION_PAGE_QUERIES + 2):
+        response = derm_client.get(f"/treatments/sessions/{session.pk}/")
+    assert {type(p).__name__ for p in response.context["procedures"]} == {
+        "CrossProcedure",
+        "SubcisionProcedure",
+    }
+
+
+SESSION_PAGE_QUERIES = 11
