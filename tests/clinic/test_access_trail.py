@@ -221,9 +221,9 @@ def test_the_patient_report_costs_the_same_for_3_and_30_rows(
         AccessLog(username="alice", action="view", patient=patient) for _ in range(rows)
     )
     url = f"/admin/patients/accesslog/patient/{patient.pk}/"
-    # session, user, two-factor device, the user's and the role's permissions with the role
-    # (one query, clinic/auth_backend.py), the patient, the print row (INSERT), the report's rows
-    with django_assert_num_queries(7):
+    # session, user with the user's and the role's permissions and the role (one query,
+    # clinic/auth_backend.py), two-factor device, the patient, the print row (INSERT), the rows
+    with django_assert_num_queries(6):
         assert admin_client_.get(url).status_code == 200
 
 
@@ -235,6 +235,6 @@ def test_the_skin_test_reading_page_costs_the_same(
 
     patient = PatientFactory()
     tests = [SkinTestFactory(patient=patient, read_on=None, result="") for _ in range(rows)]
-    # session, user, the permissions with the role (one query), the test with its patient
-    with django_assert_num_queries(4):
+    # session, user with the permissions and the role (one query), the test with its patient
+    with django_assert_num_queries(3):
         assert derm_client.get(f"/treatments/skin-tests/{tests[-1].pk}/read/").status_code == 200

@@ -19,37 +19,36 @@ pytestmark = pytest.mark.django_db
 
 # Every admin page starts with these:
 # 1. django_session: load the session
-# 2. auth_user: the signed-in user
+# 2. auth_user: the signed-in user, with a column folding the user's own permissions
+#    (auth_user_user_permissions), the role's (auth_group_permissions) and the role badge's group
+#    names (auth_group) out of one UNION ALL subquery (clinic/auth_backend.py)
 # 3. otp_totp_totpdevice: the device that verified this session (two-factor sign-in)
-# 4. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
-#    auth_group: the user's own and the role's permissions and the role badge's group names, in
-#    one query (clinic/auth_backend.py)
 
 # A list's count rides in its page's query (clinic.paging.LargeTablePaginator): an unfiltered
 # list's as a subquery of the table's rows (PostgreSQL: its estimate when large), a search of
 # the patients' as a window count over the capped matches.
 
-SESSIONS_QUERIES = 7
-# 5. auth_user: the clinician filter's choices
-# 6. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows, with the
+SESSIONS_QUERIES = 6
+# 4. auth_user: the clinician filter's choices
+# 5. treatments_treatmentsession JOIN patients_patient, auth_user: the page's rows, with the
 #    table's rows (PostgreSQL: the estimate when large) and each row's modalities from the six
 #    procedure tables (a correlated subquery): the "Modalities" column
-# 7. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
-
-APPOINTMENTS_QUERIES = 7
-# 5. auth_user: the dermatologist filter's choices
-# 6. scheduling_room: the room filter's choices
-# 7. scheduling_appointment JOIN patient, dermatologist, room, booked_by: the page's rows, with
-#    the table's rows
-
-PATIENTS_QUERIES = 6
-# 5. patients_patient: the page's rows, with the table's rows (unfiltered) or COUNT(*) OVER ()
-#    of the search's first matches (clinic.paging.read_capped_page)
 # 6. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
 
-ACCESS_LOG_QUERIES = 6
-# 5. auth_user: the user filter's choices (staff accounts, not a scan of the trail)
-# 6. clinic_accesslog: the page's rows, with the trail's rows (the record filter's choices are
+APPOINTMENTS_QUERIES = 6
+# 4. auth_user: the dermatologist filter's choices
+# 5. scheduling_room: the room filter's choices
+# 6. scheduling_appointment JOIN patient, dermatologist, room, booked_by: the page's rows, with
+#    the table's rows
+
+PATIENTS_QUERIES = 5
+# 4. patients_patient: the page's rows, with the table's rows (unfiltered) or COUNT(*) OVER ()
+#    of the search's first matches (clinic.paging.read_capped_page)
+# 5. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+
+ACCESS_LOG_QUERIES = 5
+# 4. auth_user: the user filter's choices (staff accounts, not a scan of the trail)
+# 5. clinic_accesslog: the page's rows, with the trail's rows (the record filter's choices are
 #    fixed: no DISTINCT over the trail)
 
 
@@ -156,9 +155,9 @@ def test_on_postgresql_a_large_unfiltered_table_is_estimated_not_counted(db):
     assert estimated_rows(Appointment.objects.filter(status="booked")) is None
 
 
-SCARS_QUERIES = 6
-# 5. treatments_scar JOIN patients_patient: the page's rows, with the table's rows
-# 6. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
+SCARS_QUERIES = 5
+# 4. treatments_scar JOIN patients_patient: the page's rows, with the table's rows
+# 5. clinic_accesslog: one INSERT of a row per patient shown (the access trail)
 
 
 @pytest.mark.parametrize("rows", [3, 30])

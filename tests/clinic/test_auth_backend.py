@@ -70,3 +70,36 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(desk_client, front
     response = desk_client.get(reverse("patients:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
+
+
+def test_the_signed_in_user_comes_with_permissions_and_role_in_one_query(
+    django_assert_num_queries,
+):
+    user = UserFactory(role=Role.DERMATOLOGIST)
+    user.user_permissions.add(
+        Permission.objects.get(codename="view_accesslog", content_type__app_label="patients")
+    )
+    backend = ClinicBackend()
+
+    with django_assert_num_queries(1):
+        found = backend.get_user(user.pk)
+        assert found == user
+        assert role_of(found) is Role.DERMATOLOGIST
+        assert found.has_perm("treatments.view_treatmentsession")
+        assert found.has_perm("patients.view_accesslog")
+        assert not found.has_perm("auth.change_user")
+    assert backend.get_user_permissions(found) == {"patients.view_accesslog"}
+
+
+def test_no_user_comes_back_for_an_unknown_or_deactivated_account():
+    backend = ClinicBackend()
+    inactive = UserFactory(is_active=False, role=Role.DERMATOLOGIST)
+    assert backend.get_user(inactive.pk) is None
+    assert backend.get_user(inactive.pk + 1000) is None
+
+
+def test_a_user_without_a_role_has_no_permissions_and_no_role():
+    user = UserFactory()
+    found = ClinicBackend().get_user(user.pk)
+    assert found is not None and role_of(found) is None
+    assert not found.has_perm("patients.view_patient")

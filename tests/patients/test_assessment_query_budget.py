@@ -10,13 +10,13 @@ from tests.factories import PhotoConsentFactory, ScarAssessmentFactory
 # The chart's progress tab as a dermatologist sees it, scores and trend included (the other tabs
 # are counted in test_query_budget.py; what matters here is that this number is the same for 1
 # and 40 assessments):
-#  1. session          2. signed-in user
-#  3. user and group permissions with the role badge's groups (one query)
-#  4. patient          5. access-log insert (the tab shows no photo consents: not read)
-#  6. assessments with assessors and ice pick counts (the table, all three trend panels and
+#  1. session
+#  2. signed-in user with user and group permissions and the role badge's groups (one query)
+#  3. patient          4. access-log insert (the tab shows no photo consents: not read)
+#  5. assessments with assessors and ice pick counts (the table, all three trend panels and
 #     the progress timeline's scores)
-#  7-10. progress timeline: sessions' modalities, sessions (none), photo days, letters
-CHART_QUERIES = 10
+#  6-9. progress timeline: sessions' modalities, sessions (none), photo days, letters
+CHART_QUERIES = 9
 PROGRESS = "?tab=progress"
 
 

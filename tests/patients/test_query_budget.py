@@ -9,32 +9,30 @@ from tests.factories import PatientFactory, PhotoConsentFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_QUERIES = 4
+LIST_QUERIES = 3
 # 1. django_session: load the session
-# 2. auth_user: the signed-in user
-# 3. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
-#    auth_group: the user's own permissions (view_patient), the role's permissions and the role
-#    badge's group names, in one query (clinic/auth_backend.py)
-# 4. patients_patient: the page's rows (at most 25) with COUNT(*) OVER () of the capped match
+# 2. auth_user: the signed-in user, with a column folding the user's own permissions
+#    (auth_user_user_permissions), the role's (auth_group_permissions) and the role badge's group
+#    names (auth_group) out of one UNION ALL subquery (clinic/auth_backend.py)
+# 3. patients_patient: the page's rows (at most 25) with COUNT(*) OVER () of the capped match
 #    set, the paginator's total ("30 patients", "Page 1 of 2") (clinic/paging.py)
 
-CHART_QUERIES_CLINICIAN = 9
+CHART_QUERIES_CLINICIAN = 8
 # The chart's summary tab (the other tabs have budgets of their own: progress in
 # test_assessment_query_budget.py, treatments in tests/treatments/test_timeline_query_budget.py,
 # photos in tests/treatments/test_photo_views.py, scars in tests/treatments/test_scar_views.py):
 # 1. django_session: load the session
-# 2. auth_user: the signed-in user
-# 3. permissions and role, one query (as above)
-# 4. patients_patient: the patient (access helper)
-# 5. patients_photoconsent: all the patient's consents, for the consent card and the flags
-# 6. clinic_accesslog INSERT: the access-log row for this view
-# 7. patients_scarassessment: every assessment's scores, for the baseline and the latest
-# 8. treatments_treatmentsession: the latest session with its modalities and the total (none
+# 2. auth_user: the signed-in user with permissions and role, one query (as above)
+# 3. patients_patient: the patient (access helper)
+# 4. patients_photoconsent: all the patient's consents, for the consent card and the flags
+# 5. clinic_accesslog INSERT: the access-log row for this view
+# 6. patients_scarassessment: every assessment's scores, for the baseline and the latest
+# 7. treatments_treatmentsession: the latest session with its modalities and the total (none
 #    here, so its adverse events are not read)
-# 9. scheduling_appointment: the appointments section (with dermatologist and room)
+# 8. scheduling_appointment: the appointments section (with dermatologist and room)
 
-CHART_QUERIES_FRONT_DESK = 8
-# 1-6 and 9 above (front desk sees neither scores nor treatments), plus
+CHART_QUERIES_FRONT_DESK = 7
+# 1-5 and 8 above (front desk sees neither scores nor treatments), plus
 # treatments_treatmentsession: when the next session is due and its kind, to book it.
 
 

@@ -15,23 +15,21 @@ from tests.scheduling.factories import AppointmentFactory, RoomFactory
 
 pytestmark = pytest.mark.django_db
 
-DAY_VIEW_QUERIES = 5
+DAY_VIEW_QUERIES = 4
 # 1. django_session: load the session
-# 2. auth_user: the signed-in user
-# 3. auth_permission via auth_user_user_permissions UNION ALL via auth_group_permissions UNION ALL
-#    auth_group: the user's own and the role's permissions and the role badge's group names, in
-#    one query (clinic/auth_backend.py)
-# 4. scheduling_appointment JOIN patients_patient, auth_user, scheduling_room: the day's visits
-# 5. auth_user: the dermatologists, one column each
+# 2. auth_user: the signed-in user with the user's own and the role's permissions and the role
+#    badge's group names folded into one column (clinic/auth_backend.py)
+# 3. scheduling_appointment JOIN patients_patient, auth_user, scheduling_room: the day's visits
+# 4. auth_user: the dermatologists, one column each
 
-ROOM_VIEW_QUERIES = 5
-# The same, with 5. scheduling_room: the rooms in use, one column each.
+ROOM_VIEW_QUERIES = 4
+# The same, with 4. scheduling_room: the rooms in use, one column each.
 
-WEEK_VIEW_QUERIES = 6
-# 1-3. session, user and permissions with the role, as above
-# 4. auth_user: the dermatologist whose week it is (access helper)
-# 5. scheduling_appointment JOIN patient, dermatologist, room: their visits that week
-# 6. auth_user: the dermatologists, for the switcher above the grid
+WEEK_VIEW_QUERIES = 5
+# 1-2. session, and the user with permissions and role, as above
+# 3. auth_user: the dermatologist whose week it is (access helper)
+# 4. scheduling_appointment JOIN patient, dermatologist, room: their visits that week
+# 5. auth_user: the dermatologists, for the switcher above the grid
 
 DERMATOLOGISTS = 4
 

@@ -230,15 +230,15 @@ def test_next_view_walks_the_standard_series():
     assert next_view("nonsense") == "frontal"
 
 
-CAPTURE_PAGE_QUERIES = 8
+CAPTURE_PAGE_QUERIES = 7
 # 1. django_session: load the session
-# 2. auth_user: the signed-in user
-# 3. permissions and the role badge's groups, one query (clinic/auth_backend.py)
-# 4. patients_patient: the patient (access helper)
-# 5. INSERT clinic_accesslog: the page is an access to the record
-# 6. patients_photoconsent: clinical photo consent in force
-# 7. treatments_treatmentsession: the session the page was started from (?session=)
-# 8. treatments_clinicalphoto: every series' baseline, one query whatever the number of photos
+# 2. auth_user: the signed-in user with permissions and the role badge's groups, one query
+#    (clinic/auth_backend.py)
+# 3. patients_patient: the patient (access helper)
+# 4. INSERT clinic_accesslog: the page is an access to the record
+# 5. patients_photoconsent: clinical photo consent in force
+# 6. treatments_treatmentsession: the session the page was started from (?session=)
+# 7. treatments_clinicalphoto: every series' baseline, one query whatever the number of photos
 
 
 @pytest.mark.parametrize("photos", [1, 8])

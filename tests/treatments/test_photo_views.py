@@ -251,9 +251,9 @@ def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologis
     assert len(captured) == CHART_WITH_PHOTOS_QUERIES
 
 
-# The chart's photos tab: session, user, permissions and role, patient, photo consents,
+# The chart's photos tab: session, user with permissions and role, patient, photo consents,
 # access-log insert (see tests/patients/test_query_budget.py), and the photos with their sessions.
-CHART_WITH_PHOTOS_QUERIES = 7
+CHART_WITH_PHOTOS_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [4, 30])
@@ -270,7 +270,7 @@ def test_compare_reads_the_same_queries_however_many_photos(
             taken_on=date(2025, 1, 1) + timedelta(days=14 * n),
             by=dermatologist,
         )
-    # Session, user, permissions and role, patient, the photos' picker columns, the two compared
+    # Session, user with permissions and role, patient, the photos' picker columns, the two compared
     # photos whole, an access-log insert for each, and the assessments' scores.
     with django_assert_num_queries(COMPARE_QUERIES):
         response = derm_client.get(f"/treatments/patients/{consented.pk}/photos/compare/")
@@ -282,7 +282,7 @@ def test_compare_reads_the_same_queries_however_many_photos(
     ]
 
 
-COMPARE_QUERIES = 9
+COMPARE_QUERIES = 8
 
 
 def test_compare_scores_are_those_that_count_as_the_trend_counts_them(patient):

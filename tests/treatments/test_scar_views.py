@@ -250,10 +250,10 @@ def test_map_queries_are_flat(derm_client, patient, dermatologist, django_assert
         scars += [place_scar(patient, dermatologist, x=0.7, y=0.5) for _ in range(count - 5)]
         scar_links_set(procedure=procedure, scars=scars)
         assert Scar.objects.current().count() == count
-        # 1 session, 2 user, 3 permissions and role (one query), 4 patient, 5 access-log insert,
-        # 6 scars with their number of treatments, 7 their treatments with session dates,
-        # 8 their status changes.
-        with django_assert_num_queries(8):
+        # 1 session, 2 user with permissions and role (one query), 3 patient, 4 access-log
+        # insert, 5 scars with their number of treatments, 6 their treatments with session
+        # dates, 7 their status changes.
+        with django_assert_num_queries(7):
             assert derm_client.get(register_url(patient)).status_code == 200
 
 
@@ -361,10 +361,10 @@ def test_scar_page_queries_are_flat(derm_client, patient, dermatologist):
                 by=dermatologist,
             )
         counts.append(queries())
-    # Session, user, permissions with the role, the scar with its patient, the access-log insert,
+    # Session, user with permissions and role, the scar with its patient, the access-log insert,
     # its history, its statuses, its treatments with their sessions, subcisions over its region:
     # the same for one treatment as for eight.
-    assert counts == [9, 9]
+    assert counts == [8, 8]
 
 
 def test_chart_scar_tab_queries_are_flat(derm_client, patient, dermatologist):

@@ -441,7 +441,7 @@ def test_session_page_queries_are_flat_in_procedures_and_side_effects(
     )
     for _ in range(crosses - 1):
         AdverseEventFactory(session=session)
-    # Session, user, permissions and role; the session with its patient, clinician, visit and
+    # Session, user with permissions and role; the session with its patient, clinician, visit and
     # modalities; its CROSS rows and side effects (the five other procedure tables are known
     # empty and not read); access-log insert; the session's history and its CROSS rows' history;
     # linked scars; acknowledged warnings.
@@ -467,4 +467,4 @@ def test_each_modality_a_session_has_costs_two_queries_on_its_page(
     }
 
 
-SESSION_PAGE_QUERIES = 11
+SESSION_PAGE_QUERIES = 10
