@@ -228,17 +228,22 @@ def test_archived_photo_leaves_the_timeline(derm_client, photo):
     assert panel["series"] == []
 
 
-@pytest.mark.parametrize("count", [2, 40])
-def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologist, count):
+def store_two_series(patient, by, count: int) -> None:
+    """`count` photos a fortnight apart, frontal and left oblique in turn (distinct files)."""
     for n in range(count):
         photo_store(
-            patient=consented,
+            patient=patient,
             upload=upload(jpeg((100, 100, 100), size=(64 + n, 48))),
             view=["frontal", "left_oblique"][n % 2],
             lighting="diffuse",
             taken_on=date(2025, 1, 1) + timedelta(days=14 * n),
-            by=dermatologist,
+            by=by,
         )
+
+
+@pytest.mark.parametrize("count", [2, 40])
+def test_photo_timeline_query_count_is_flat(derm_client, consented, dermatologist, count):
+    store_two_series(consented, dermatologist, count)
     with CaptureQueriesContext(connection) as captured:
         response = derm_client.get(f"/patients/{consented.pk}/?tab=photos")
     panel = next(p for p in response.context["panels"] if p.name == "photos").context
@@ -261,15 +266,7 @@ def test_compare_reads_the_same_queries_however_many_photos(
     derm_client, consented, dermatologist, count, django_assert_num_queries
 ):
     """The pickers read five columns of every photo; only the two compared are read whole."""
-    for n in range(count):
-        photo_store(
-            patient=consented,
-            upload=upload(jpeg((100, 100, 100), size=(64 + n, 48))),
-            view=["frontal", "left_oblique"][n % 2],
-            lighting="diffuse",
-            taken_on=date(2025, 1, 1) + timedelta(days=14 * n),
-            by=dermatologist,
-        )
+    store_two_series(consented, dermatologist, count)
     # Session, user with permissions and role, patient, the photos' picker columns, the two compared
     # photos whole, an access-log insert for each, and the assessments' scores.
     with django_assert_num_queries(COMPARE_QUERIES):
