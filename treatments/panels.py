@@ -4,6 +4,7 @@ import datetime as dt
 from urllib.parse import urlencode
 
 from django.db.models import Count, F, Q, Window, prefetch_related_objects
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -11,6 +12,7 @@ from django.utils import timezone
 from clinic.panels import Panel, register_chart_panel
 from patients.models import ConsentUse
 from treatments.modalities import Modality
+from treatments.modality_sql import session_modalities_sql
 from treatments.models import AdverseEvent, ClinicalPhoto, TreatmentSession
 from treatments.outcomes import FOLLOW_UP_DAYS, response_per_modality
 from treatments.patient_outcomes import (
@@ -82,13 +84,15 @@ def _timeline_loaded(request, patient) -> list[TreatmentSession] | None:
 
 
 def treatment_panel(request, patient) -> dict:
-    # Queries, whatever the number of sessions: sessions with clinicians and one per modality (7,
-    # none when the progress timeline above loaded them), adverse events, topicals, skin tests,
-    # and the latest session when the list is filtered.
+    # Queries, whatever the number of sessions: sessions with clinicians and their modalities,
+    # one per modality they have (at most six; none when the progress timeline above loaded
+    # them), adverse events, topicals, skin tests, and the latest session when the list is
+    # filtered.
     sessions = TreatmentSession.objects.current().filter(patient=patient)
     chosen = request.GET.get("modality")
     modality = Modality(chosen) if chosen in Modality._value2member_map_ else None
-    timeline = sessions.select_related("clinician")
+    modalities = RawSQL(*session_modalities_sql())  # noqa: S611 - names from the models
+    timeline = sessions.select_related("clinician").annotate(modality_values=modalities)
     if modality is not None:
         timeline = timeline.filter(**{f"{modality.value}_procedures__isnull": False}).distinct()
     # The newest SESSIONS_SHOWN (one more is read to know whether there are more): a chart of
@@ -102,9 +106,10 @@ def treatment_panel(request, patient) -> dict:
     more = not show_all and len(timeline) > SESSIONS_SHOWN
     timeline = timeline[:SESSIONS_SHOWN] if more else timeline
     if loaded is None:
-        # One query per modality, like with_procedures() without prefetch_related's related
-        # manager and queryset per session and relation.
-        attach_procedures(timeline)
+        # One query per modality the listed sessions have, like with_procedures() without
+        # prefetch_related's related manager and queryset per session and relation.
+        present = {m for s in timeline for m in (s.modality_values or "").split(",") if m}
+        attach_procedures(timeline, present)
     prefetch_related_objects(timeline, "adverse_events")
     latest = (timeline[0] if timeline else None) if modality is None else sessions.first()
     today = timezone.localdate()

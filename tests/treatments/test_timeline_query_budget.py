@@ -43,13 +43,13 @@ MIXES = [
 # What each tab of the chart reads of the treatment tables, whatever the number of sessions:
 # - progress: every session's modalities (one UNION), the timeline's sessions with clinicians,
 #   referral letters, and one query per modality the timeline's sessions have (at most six);
-# - treatments: the newest sessions with clinicians, one query per modality (all six: the tab
-#   does not first ask which the patient had), adverse events of the listed sessions, topicals,
-#   skin tests;
+# - treatments: the newest sessions with clinicians and each one's modalities (a subquery), one
+#   query per modality those sessions have (at most six), adverse events of the listed sessions,
+#   topicals, skin tests;
 # - summary: the latest session with its modalities and the total (plain SQL), and the adverse
 #   events of that session and any still ongoing.
 PROGRESS_QUERIES = 3
-TREATMENTS_QUERIES = 4 + 6
+TREATMENTS_QUERIES = 4  # and one per modality the listed sessions have
 SUMMARY_QUERIES = 2
 
 
@@ -96,7 +96,7 @@ def test_chart_timeline_query_count_is_flat_from_1_to_30_mixed_sessions(
         tab: len(q) for tab, q in with_five.items()
     }
     assert len(treatment_queries(with_thirty["progress"])) == PROGRESS_QUERIES + 4
-    assert len(treatment_queries(with_thirty["treatments"])) == TREATMENTS_QUERIES
+    assert len(treatment_queries(with_thirty["treatments"])) == TREATMENTS_QUERIES + 4
     assert len(treatment_queries(with_thirty["summary"])) == SUMMARY_QUERIES
     response = derm_client.get(f"/patients/{patient.pk}/?tab=treatments")
     panel = next(p for p in response.context["panels"] if p.name == "treatments").context
@@ -118,3 +118,16 @@ def test_chart_reads_only_the_procedure_tables_of_modalities_given(
     assert len(cross_only) == PROGRESS_QUERIES + 1
     assert any("treatments_crossprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
     assert not any("treatments_laserprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
+
+
+def test_the_treatments_tab_reads_only_the_procedure_tables_its_sessions_use(
+    derm_client, dermatologist, patient
+):
+    add_sessions(patient, dermatologist, 1, timezone.now() - dt.timedelta(days=30))
+    cross_only = treatment_queries(chart_queries(derm_client, patient, "treatments"))
+    assert len(cross_only) == TREATMENTS_QUERIES + 1
+    assert any("treatments_crossprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
+    assert not any("treatments_laserprocedure" in sql.split(" WHERE ")[0] for sql in cross_only)
+    response = derm_client.get(f"/patients/{patient.pk}/?tab=treatments")
+    panel = next(p for p in response.context["panels"] if p.name == "treatments").context
+    assert [m.value for m in panel["sessions"][0].modalities()] == ["cross"]
