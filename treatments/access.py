@@ -1,19 +1,19 @@
 """The one way views fetch treatment records: permission first, then the row."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.shortcuts import get_object_or_404
 
 from treatments.modality_sql import session_modalities_sql
 from treatments.models import (
-    PROCEDURE_MODELS,
     ClinicalPhoto,
     Scar,
     SkinTest,
     TopicalRegimen,
     TreatmentSession,
 )
+from treatments.patient_outcomes import attach_procedures
 
 
 def get_session_for_user(
@@ -29,19 +29,10 @@ def get_session_for_user(
         pk=pk,
     )
     # The procedure tables the session has rows in are read; the others are known empty (a
-    # session rarely has more than two of the six modalities).
-    present = set((session.modality_values or "").split(","))
-    prefetch_related_objects(
-        [session],
-        *(
-            Prefetch(
-                m.related_name(),
-                queryset=m.objects.all() if m.MODALITY.value in present else m.objects.none(),
-            )
-            for m in PROCEDURE_MODELS
-        ),
-        "adverse_events",
-    )
+    # session rarely has more than two of the six modalities). attach_procedures fills what
+    # prefetch_related would, without its per-relation querysets.
+    attach_procedures([session], set((session.modality_values or "").split(",")))
+    prefetch_related_objects([session], "adverse_events")
     return session
 
 
