@@ -2,6 +2,7 @@ import datetime as dt
 
 import factory
 from django.contrib.auth.models import User
+from django.utils import timezone
 
 from clinic.roles import Role, assign_role
 from patients.models import (
@@ -53,7 +54,7 @@ class PhotoConsentFactory(factory.django.DjangoModelFactory):
 
     patient = factory.SubFactory(PatientFactory)
     use = ConsentUse.CLINICAL
-    given_on = factory.LazyFunction(lambda: dt.date.today() - dt.timedelta(days=30))
+    given_on = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=30))
 
 
 class ScarAssessmentFactory(factory.django.DjangoModelFactory):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from patients import scoring
 from patients.models import FacialRegion, ScarAssessment, ScarCount
@@ -163,6 +164,6 @@ def test_archived_assessments_leave_the_chart_but_stay_stored(worked_example, de
 def test_assessment_date_cannot_be_in_the_future(worked_example):
     from django.core.exceptions import ValidationError
 
-    worked_example.assessed_on = dt.date.today() + dt.timedelta(days=1)
+    worked_example.assessed_on = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError, match="cannot be in the future"):
         worked_example.full_clean()

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from patients.models import ScarAssessment
 from tests.conftest import client_for
 from tests.factories import ScarAssessmentFactory
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 
 
 def form_data(assessor, **overrides) -> dict:
@@ -116,7 +117,8 @@ def test_bad_goodman_baron_count_is_refused(derm_client, dermatologist, patient)
 
 
 def test_future_date_and_missing_grade_are_refused(derm_client, dermatologist, patient):
-    tomorrow = (TODAY + dt.timedelta(days=1)).isoformat()
+    # The clinic's tomorrow when the request is made (a module constant goes stale at midnight).
+    tomorrow = (timezone.localdate() + dt.timedelta(days=1)).isoformat()
     data = form_data(dermatologist, assessed_on=tomorrow)
     del data["gb_grade"]
     response = derm_client.post(f"/patients/{patient.pk}/assessments/new/", data)

@@ -3,12 +3,13 @@
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from patients.models import ScarAssessment
 from patients.services import AssessmentWarningsNotAcknowledged, assessment_amend
 from tests.factories import ScarAssessmentFactory
 
-TODAY = dt.date.today()
+TODAY = timezone.localdate()
 DAY = TODAY - dt.timedelta(days=30)
 
 
@@ -64,7 +65,7 @@ def test_ticked_warning_saves_and_is_stored_with_who_and_when(derm_client, derma
     [entry] = assessment.acknowledged_warnings
     assert entry["code"] == "grade_macular_with_atrophic_scars"
     assert entry["by"] == dermatologist.username
-    assert dt.datetime.fromisoformat(entry["at"]).date() == dt.date.today()
+    assert dt.datetime.fromisoformat(entry["at"]).date() == timezone.localdate()
     assert "grade 1 (macular)" in entry["message"]
     page = derm_client.get(f"/patients/assessments/{assessment.pk}/").content.decode()
     assert 'id="acknowledged-warnings"' in page

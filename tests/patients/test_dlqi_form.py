@@ -5,12 +5,13 @@ import datetime as dt
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from patients.models import ScarAssessment
 from patients.scoring import DLQI_COPYRIGHT
 from tests.factories import ScarAssessmentFactory
 
-DAY = dt.date.today() - dt.timedelta(days=5)
+DAY = timezone.localdate() - dt.timedelta(days=5)
 
 
 def form_data(assessor, **dlqi) -> dict:

@@ -4,12 +4,13 @@ when its field is left empty; a typed number, 0 included, is the dermatologist's
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from patients import scoring
 from patients.models import ScarAssessment
 from tests.factories import ScarAssessmentFactory
 
-DAY = dt.date.today() - dt.timedelta(days=10)
+DAY = timezone.localdate() - dt.timedelta(days=10)
 ICE_PICK_FIELD = "gb_punched_out_deep_abnormal_base"
 
 

@@ -444,7 +444,7 @@ def test_archive_button_is_shown_only_to_clinic_admin(admin_client_, derm_client
 def test_risk_factors_are_the_dermatologists_only(derm_client, desk_client, dermatologist):
     patient = PatientFactory(
         pregnancy_status="pregnant",
-        pregnancy_status_recorded_on=dt.date.today(),
+        pregnancy_status_recorded_on=timezone.localdate(),
         on_anticoagulant=True,
         anticoagulant_agent="Apixaban-7",
         herpes_labialis_history=True,

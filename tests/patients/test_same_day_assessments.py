@@ -4,6 +4,8 @@ superseded in the chart and left out of the trend and of change from baseline.""
 import datetime as dt
 from types import SimpleNamespace
 
+from django.utils import timezone
+
 from patients.models import ScarAssessment
 from patients.progress import progress_rows
 from patients.services import assessment_check
@@ -141,13 +143,13 @@ def test_new_form_mentions_todays_assessment_before_anything_is_typed(
 ):
     url = f"/patients/{patient.pk}/assessments/new/"
     assert 'id="recorded-today"' not in derm_client.get(url).content.decode()
-    today = record(patient, dermatologist, dt.date.today(), 5)
+    today = record(patient, dermatologist, timezone.localdate(), 5)
     content = derm_client.get(url).content.decode()
     assert 'id="recorded-today"' in content
     assert f'href="/patients/assessments/{today.pk}/"' in content
     # Yesterday's does not count, nor an archived one of today.
     today.archive(reason="Wrong patient", by=dermatologist)
-    record(patient, dermatologist, dt.date.today() - dt.timedelta(days=1), 5)
+    record(patient, dermatologist, timezone.localdate() - dt.timedelta(days=1), 5)
     assert 'id="recorded-today"' not in derm_client.get(url).content.decode()
 
 

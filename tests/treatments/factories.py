@@ -50,7 +50,7 @@ def filler(**values) -> FillerProcedure:
         "product": "Restylane Vital",
         "material": "hyaluronic_acid",
         "lot_number": "HA-1001",
-        "expiry_date": dt.date.today() + dt.timedelta(days=300),
+        "expiry_date": timezone.localdate() + dt.timedelta(days=300),
         "volume_ml": Decimal("0.5"),
         "device": "needle",
         "gauge": 30,

@@ -5,6 +5,7 @@ import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 from fhir.resources.R4B import get_fhir_model_class
 from fhir.resources.R4B.bundle import Bundle
 
@@ -34,7 +35,7 @@ def test_anonymous_redirected_front_desk_and_clinic_admin_refused(
 def test_bundle_validates_and_holds_every_resource(derm_client, dermatologist, patient):
     _first, combo = history(patient, dermatologist)  # 4 assessments, CROSS then CROSS + subcision
     AdverseEventFactory(session=combo, event_type="bruising")
-    PhotoConsentFactory(patient=patient, use="teaching", withdrawn_on=dt.date.today())
+    PhotoConsentFactory(patient=patient, use="teaching", withdrawn_on=timezone.localdate())
     ClinicalPhotoFactory(patient=patient, taken_on=dt.date(2026, 1, 5))
     response = derm_client.get(url(patient))
     assert response.status_code == 200

@@ -31,7 +31,7 @@ def test_clinic_admin_allowed(clinic_admin):
 
 def test_lot_search_finds_every_patient_and_session(derm_client, dermatologist):
     first, second, other = PatientFactory(), PatientFactory(), PatientFactory()
-    expiry = dt.date.today() + dt.timedelta(days=200)
+    expiry = timezone.localdate() + dt.timedelta(days=200)
     hit_1 = TreatmentSessionFactory(
         patient=first,
         clinician=dermatologist,

@@ -10,6 +10,7 @@ from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from PIL import Image
 
 from patients.models import AccessLog, ConsentUse, ScarAssessment
@@ -170,7 +171,7 @@ def test_withdrawn_consent_stops_uploads(derm_client, consented, dermatologist):
     from patients.services import consent_withdraw
 
     consent = consented.photo_consents.get()
-    consent_withdraw(consent=consent, withdrawn_on=date.today(), by=dermatologist)
+    consent_withdraw(consent=consent, withdrawn_on=timezone.localdate(), by=dermatologist)
     derm_client.post(f"/treatments/patients/{consented.pk}/photos/new/", upload_data(r0=upload()))
     assert ClinicalPhoto.objects.count() == 0
 

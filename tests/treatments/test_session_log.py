@@ -31,7 +31,7 @@ def filler(**values) -> FillerProcedure:
         "product": "Bellafill",
         "material": "pmma_collagen",
         "lot_number": "BF-2291",
-        "expiry_date": dt.date.today() + dt.timedelta(days=300),
+        "expiry_date": timezone.localdate() + dt.timedelta(days=300),
         "volume_ml": Decimal("0.8"),
         "device": "needle",
         "gauge": 26,
@@ -115,8 +115,8 @@ def test_hard_stop_blocks_the_whole_session(dermatologist, patient):
 def test_pmma_filler_is_allowed_after_a_negative_skin_test(dermatologist, patient):
     SkinTestFactory(
         patient=patient,
-        tested_on=dt.date.today() - dt.timedelta(days=60),
-        read_on=dt.date.today() - dt.timedelta(days=28),  # read negative 4 weeks before
+        tested_on=timezone.localdate() - dt.timedelta(days=60),
+        read_on=timezone.localdate() - dt.timedelta(days=28),  # read negative 4 weeks before
     )
     session = session_log(
         session=new_session(patient, dermatologist), procedures=[filler()], by=dermatologist
