@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -23,6 +23,7 @@ from scheduling.rules import AppointmentClash, OutsideClinicHours, Status, Trans
 from scheduling.series import Busy, PlannedSlot, plan_series
 
 EXCLUSION_VIOLATION = "23P01"
+DEADLOCK_DETECTED = "40P01"
 BOOKABLE_PERMISSION = "scheduling.progress_own_appointment"
 
 
@@ -107,8 +108,12 @@ def _check_bookable(appointment: Appointment, *, allow_outside_hours: bool) -> N
             raise OutsideClinicHours(warning)
 
 
-def is_exclusion_violation(exc: IntegrityError) -> bool:
+def is_exclusion_violation(exc: IntegrityError | OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+
+
+def is_deadlock(exc: IntegrityError | OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
 
 
 def _save_holding_slot(appointment: Appointment, *, by: User) -> None:
@@ -118,8 +123,11 @@ def _save_holding_slot(appointment: Appointment, *, by: User) -> None:
     try:
         with transaction.atomic():
             appointment.save()
-    except IntegrityError as exc:
-        if not is_exclusion_violation(exc):
+    except (IntegrityError, OperationalError) as exc:
+        # Simultaneous bookings wait on each other's rows in the several exclusion constraints
+        # (dermatologist, room, patient); PostgreSQL may end such a wait cycle by aborting one
+        # of them as a deadlock (40P01). That one lost the race like any other.
+        if not (is_exclusion_violation(exc) or is_deadlock(exc)):
             raise
         # The winner has committed (PostgreSQL waited for it before failing us): name it.
         try:

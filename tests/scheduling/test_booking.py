@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 
 from clinic.roles import Role
 from scheduling.models import Appointment, Kind
@@ -399,3 +399,39 @@ def test_the_database_refuses_an_end_before_the_start(okafor):
 def test_the_database_refuses_a_cancellation_without_a_reason(okafor):
     with pytest.raises(IntegrityError), transaction.atomic():
         AppointmentFactory(dermatologist=okafor, status="cancelled", cancellation_reason="")
+
+
+def test_a_booking_aborted_as_a_deadlock_is_refused_as_a_lost_race(okafor, front_desk, monkeypatch):
+    """Simultaneous bookings wait on each other in the exclusion constraints; PostgreSQL may
+    abort one as a deadlock (40P01). The user gets the clash message, not an error page."""
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def deadlocked_save(self, *args, **kwargs):
+        raise OperationalError("deadlock detected") from Deadlock()
+
+    monkeypatch.setattr(Appointment, "save", deadlocked_save)
+    with pytest.raises(AppointmentClash, match="booked by someone else"):
+        book(
+            patient=PatientFactory(),
+            dermatologist=okafor,
+            start="10:00",
+            end="10:30",
+            by=front_desk,
+        )
+
+
+def test_another_database_failure_is_not_passed_off_as_a_clash(okafor, front_desk, monkeypatch):
+    def failing_save(self, *args, **kwargs):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(Appointment, "save", failing_save)
+    with pytest.raises(OperationalError):
+        book(
+            patient=PatientFactory(),
+            dermatologist=okafor,
+            start="10:00",
+            end="10:30",
+            by=front_desk,
+        )
