@@ -1,5 +1,6 @@
 from unittest import mock
 
+from django.conf import settings
 from django.db import OperationalError
 
 
@@ -18,3 +19,11 @@ def test_healthz_answers_503_when_the_database_is_down(client, db):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "database": "down"}
+
+
+def test_favicon_ico_points_at_the_clinics_icon_without_sign_in(client, db):
+    # The admin's pages name no icon, so browsers ask for /favicon.ico (a 404 in the console).
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("favicon.svg")
+    assert (settings.BASE_DIR / "static" / "favicon.svg").is_file()
