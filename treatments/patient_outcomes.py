@@ -7,7 +7,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from clinic.templatetags.clinic_format import url_for
@@ -92,8 +92,12 @@ def session_facts(patient) -> list[SessionFact]:
         rows = cursor.fetchall()
     facts: dict[int, tuple[dt.date, list[str]]] = {}
     for session_id, performed_at, _logged, modality in rows:
-        day = timezone.localtime(_aware(performed_at)).date()
-        facts.setdefault(session_id, (day, []))[1].append(modality)
+        fact = facts.get(session_id)
+        if fact is None:
+            # A session's day is worked out once, not once for each of its procedures.
+            day = timezone.localtime(_aware(performed_at)).date()
+            fact = facts[session_id] = (day, [])
+        fact[1].append(modality)
     return [SessionFact(day, tuple(dict.fromkeys(found))) for day, found in facts.values()]
 
 
@@ -209,13 +213,16 @@ def timeline_sessions(sessions: list[TreatmentSession]) -> list[TimelineSession]
 
 
 def photo_days(patient) -> list[dt.date]:
-    """The day of every current photo (one query)."""
-    return list(
+    """The day of every current photo, oldest first, a day repeated for each photo taken on it
+    (one query, a row per day: a standard series is six photos or more a visit)."""
+    days = (
         ClinicalPhoto.objects.current()
         .filter(patient=patient)
+        .values_list("taken_on")
+        .annotate(n=Count("pk"))
         .order_by("taken_on")
-        .values_list("taken_on", flat=True)
     )
+    return [day for day, n in days for _ in range(n)]
 
 
 @dataclass(frozen=True)
