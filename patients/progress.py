@@ -1,8 +1,10 @@
 """Change from the baseline assessment: the numbers a clinician reads to judge improvement."""
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol
+from itertools import pairwise
+from typing import Protocol, TypeVar
 
 
 @dataclass(frozen=True)
@@ -49,8 +51,29 @@ class ScoredAssessment(Protocol):
 
 
 def is_superseded(assessment: object) -> bool:
-    """Set by ScarAssessment.objects.with_superseded(); False for objects without it."""
+    """Set by ScarAssessment.objects.with_superseded() or mark_superseded(); False for objects
+    without it."""
     return bool(getattr(assessment, "is_superseded", False))
+
+
+class DatedAssessment(Protocol):
+    @property
+    def assessed_on(self) -> dt.date: ...
+
+
+Dated = TypeVar("Dated", bound=DatedAssessment)
+
+
+def mark_superseded(assessments: list[Dated]) -> list[Dated]:
+    """Sets `is_superseded` on a patient's current assessments given by date and, within a day,
+    in the order they were recorded: every one but the last of its day is superseded, the rule
+    `ScarAssessment.objects.with_superseded()` applies in SQL (here without a subquery per
+    row, for the chart, which reads all of them anyway)."""
+    for earlier, later in pairwise(assessments):
+        earlier.is_superseded = earlier.assessed_on == later.assessed_on  # type: ignore[attr-defined]
+    if assessments:
+        assessments[-1].is_superseded = False  # type: ignore[attr-defined]
+    return assessments
 
 
 def progress_rows(assessments: Sequence[ScoredAssessment]) -> list[ProgressRow]:

@@ -19,7 +19,7 @@ from patients.flags import safety_flags
 from patients.forms import ConsentGiveForm, ConsentWithdrawForm, PatientForm, PatientSearchForm
 from patients.history import change_log
 from patients.models import ConsentUse, Patient, ScarAssessment
-from patients.progress import progress_rows
+from patients.progress import mark_superseded, progress_rows
 from patients.services import consent_give, consent_withdraw, patient_register, patient_update
 from patients.trend import line_panel
 
@@ -145,7 +145,7 @@ def patient_flags(patient: Patient, *, has_clinical_photo_consent: bool) -> list
 def _assessment_context(patient: Patient) -> dict:
     # One query for the table and all three chart panels. The table lists every current
     # assessment; the trend only the last of each day (superseded ones are marked in the table).
-    assessments = list(ScarAssessment.objects.for_chart(patient))
+    assessments = mark_superseded(list(ScarAssessment.objects.for_chart(patient)))
     # The progress timeline (a treatments panel) plots the same assessments: read once.
     patient.chart_assessments = assessments
     points = [(a.assessed_on, a) for a in assessments if not a.is_superseded]

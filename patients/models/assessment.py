@@ -151,9 +151,10 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
         return self.current().filter(patient=patient).with_superseded()
 
     def for_chart(self, patient: Patient) -> "ScarAssessmentQuerySet":
-        """Every current assessment of the patient, each marked whether it is superseded and
-        with its ice pick count summed over the grid (`ice_pick`, None without a grid), with the
-        columns the chart's table, trend and progress timeline read (a row has some sixty)."""
+        """Every current assessment of the patient by date and, within a day, in the order they
+        were recorded (as patients.progress.mark_superseded expects), with its ice pick count
+        summed over the grid (`ice_pick`, None without a grid) and the columns the chart's
+        table, trend and progress timeline read (a row has some sixty)."""
         ice_pick = (
             ScarCount.objects.filter(
                 assessment=OuterRef("pk"), scar_type=scoring.EccaScarType.ICE_PICK
@@ -167,8 +168,8 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
             .filter(patient=patient)
             .select_related("assessor")
             .only(*CHART_FIELDS)
-            .with_superseded()
             .annotate(ice_pick=Subquery(ice_pick))
+            .order_by("assessed_on", "created_at", "pk")
         )
 
 

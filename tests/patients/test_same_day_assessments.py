@@ -7,7 +7,7 @@ from types import SimpleNamespace
 from django.utils import timezone
 
 from patients.models import ScarAssessment
-from patients.progress import progress_rows
+from patients.progress import mark_superseded, progress_rows
 from patients.services import assessment_check
 from tests.factories import ScarAssessmentFactory, UserFactory
 
@@ -42,6 +42,29 @@ def test_created_order_decides_not_the_id_alone(dermatologist, patient):
     assert list(ScarAssessment.objects.latest_of_each_day()) == [first]
     ScarAssessment.objects.filter(pk=first.pk).update(created_at=second.created_at)
     assert list(ScarAssessment.objects.latest_of_each_day()) == [second]
+
+
+def test_the_chart_applies_the_same_rule_as_the_database(dermatologist, patient):
+    """The chart marks superseded assessments in Python (mark_superseded over for_chart's
+    order); the database's with_superseded() is the rule it must agree with, whatever the
+    recorded times and ids, with archived ones left out."""
+    alone = record(patient, dermatologist, DAY - dt.timedelta(days=7), 30)
+    first = record(patient, dermatologist, DAY, 30)
+    second = record(patient, dermatologist, DAY, 20)
+    third = record(patient, dermatologist, DAY, 10)
+    archived = record(patient, dermatologist, DAY + dt.timedelta(days=1), 10)
+    kept = record(patient, dermatologist, DAY + dt.timedelta(days=1), 12)
+    archived.archive(reason="Entered twice", by=dermatologist)
+    # The first recorded moves last in time; the second and third tie, so the id decides.
+    ScarAssessment.objects.filter(pk=first.pk).update(
+        created_at=third.created_at + dt.timedelta(minutes=5)
+    )
+    ScarAssessment.objects.filter(pk=second.pk).update(created_at=third.created_at)
+    charted = mark_superseded(list(ScarAssessment.objects.for_chart(patient)))
+    expected = {a.pk: a.is_superseded for a in ScarAssessment.objects.current().with_superseded()}
+    assert {a.pk: a.is_superseded for a in charted} == expected
+    assert [a.pk for a in charted if not a.is_superseded] == [alone.pk, first.pk, kept.pk]
+    assert mark_superseded([]) == []
 
 
 def test_other_days_and_other_patients_do_not_supersede(dermatologist, patient):
