@@ -108,12 +108,14 @@ def _check_bookable(appointment: Appointment, *, allow_outside_hours: bool) -> N
             raise OutsideClinicHours(warning)
 
 
-def is_exclusion_violation(exc: IntegrityError | OperationalError) -> bool:
-    return getattr(exc.__cause__, "sqlstate", None) == EXCLUSION_VIOLATION
+# Simultaneous bookings wait on each other's rows in the several exclusion constraints
+# (dermatologist, room, patient): the loser is refused by a constraint, or PostgreSQL ends the
+# wait cycle by aborting one of them as a deadlock. Either way it lost the race.
+LOST_RACE = frozenset({EXCLUSION_VIOLATION, DEADLOCK_DETECTED})
 
 
-def is_deadlock(exc: IntegrityError | OperationalError) -> bool:
-    return getattr(exc.__cause__, "sqlstate", None) == DEADLOCK_DETECTED
+def lost_the_race(exc: IntegrityError | OperationalError) -> bool:
+    return getattr(exc.__cause__, "sqlstate", None) in LOST_RACE
 
 
 def _save_holding_slot(appointment: Appointment, *, by: User) -> None:
@@ -124,10 +126,7 @@ def _save_holding_slot(appointment: Appointment, *, by: User) -> None:
         with transaction.atomic():
             appointment.save()
     except (IntegrityError, OperationalError) as exc:
-        # Simultaneous bookings wait on each other's rows in the several exclusion constraints
-        # (dermatologist, room, patient); PostgreSQL may end such a wait cycle by aborting one
-        # of them as a deadlock (40P01). That one lost the race like any other.
-        if not (is_exclusion_violation(exc) or is_deadlock(exc)):
+        if not lost_the_race(exc):
             raise
         # The winner has committed (PostgreSQL waited for it before failing us): name it.
         try:

@@ -42,6 +42,12 @@ def book(*, patient, dermatologist, start, end, by, room=None, kind=Kind.CROSS, 
     )
 
 
+def book_a_new_patient_at_ten(dermatologist, by):
+    return book(
+        patient=PatientFactory(), dermatologist=dermatologist, start="10:00", end="10:30", by=by
+    )
+
+
 @pytest.fixture
 def booked(okafor, smith, front_desk, room):
     """Dr Okafor with Jane Smith, Tuesday 10:00-10:30 in Room 1, CROSS."""
@@ -102,13 +108,7 @@ def test_the_clash_message_never_carries_notes(okafor, smith, front_desk):
         front_desk_note="Anxious about needles; bring partner",
     )
     with pytest.raises(AppointmentClash) as refused:
-        book(
-            patient=PatientFactory(),
-            dermatologist=okafor,
-            start="10:00",
-            end="10:30",
-            by=front_desk,
-        )
+        book_a_new_patient_at_ten(okafor, front_desk)
     assert "needles" not in str(refused.value)
     assert "Jane" not in str(refused.value)  # initial and surname only
 
@@ -413,13 +413,7 @@ def test_a_booking_aborted_as_a_deadlock_is_refused_as_a_lost_race(okafor, front
 
     monkeypatch.setattr(Appointment, "save", deadlocked_save)
     with pytest.raises(AppointmentClash, match="booked by someone else"):
-        book(
-            patient=PatientFactory(),
-            dermatologist=okafor,
-            start="10:00",
-            end="10:30",
-            by=front_desk,
-        )
+        book_a_new_patient_at_ten(okafor, front_desk)
 
 
 def test_another_database_failure_is_not_passed_off_as_a_clash(okafor, front_desk, monkeypatch):
@@ -428,10 +422,4 @@ def test_another_database_failure_is_not_passed_off_as_a_clash(okafor, front_des
 
     monkeypatch.setattr(Appointment, "save", failing_save)
     with pytest.raises(OperationalError):
-        book(
-            patient=PatientFactory(),
-            dermatologist=okafor,
-            start="10:00",
-            end="10:30",
-            by=front_desk,
-        )
+        book_a_new_patient_at_ten(okafor, front_desk)
