@@ -25,7 +25,9 @@ class ClinicConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from clinic import timestamps
         from clinic.middleware import session_started
 
         post_migrate.connect(_sync_roles_after_migrate, sender=self)
         user_logged_in.connect(session_started, dispatch_uid="clinic.session_started")
+        timestamps.connect()
