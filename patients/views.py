@@ -145,7 +145,7 @@ def patient_flags(patient: Patient, *, has_clinical_photo_consent: bool) -> list
 def _assessment_context(patient: Patient) -> dict:
     # One query for the table and all three chart panels. The table lists every current
     # assessment; the trend only the last of each day (superseded ones are marked in the table).
-    assessments = mark_superseded(list(ScarAssessment.objects.for_chart(patient)))
+    assessments = mark_superseded(ScarAssessment.objects.chart_rows(patient))
     # The progress timeline (a treatments panel) plots the same assessments: read once.
     patient.chart_assessments = assessments
     points = [(a.assessed_on, a) for a in assessments if not a.is_superseded]

@@ -23,7 +23,7 @@ def score_snapshots(patient) -> list[ScoreSnapshot]:
     """Scores of every assessment that counts (current, the last of its day), oldest first, with
     the ice pick count summed over the grid's regions (None when no grid was recorded). One
     query, or none when the chart view has read the assessments already
-    (`patient.chart_assessments`, ScarAssessment.objects.for_chart)."""
+    (`patient.chart_assessments`, ScarAssessment.objects.chart_rows)."""
     loaded = patient.__dict__.get("chart_assessments")
     if loaded is not None:
         return [
@@ -76,9 +76,10 @@ def session_facts(patient) -> list[SessionFact]:
     procedure rows are built, so a history of hundreds of sessions costs little."""
     # Plain SQL (table names are ours): the same UNION through the ORM cost more to compile
     # than to run. The patient's sessions are found once (the CTE), not once per table: planned
-    # per table, the query took ten times as long.
+    # per table, the query took ten times as long. The database gives each session's day in the
+    # clinic's time zone, so no timestamp is read.
     union = " UNION ALL ".join(
-        f"SELECT p.session_id, s.performed_at, p.created_at, %s FROM s "  # noqa: S608
+        f"SELECT p.session_id, s.performed_at, p.created_at, %s AS modality FROM s "  # noqa: S608
         f"JOIN {model._meta.db_table} p ON p.session_id = s.id"
         for model in PROCEDURE_MODELS
     )
@@ -86,17 +87,29 @@ def session_facts(patient) -> list[SessionFact]:
         f"SELECT id, performed_at FROM {TreatmentSession._meta.db_table} "  # noqa: S608
         "WHERE patient_id = %s AND archived_at IS NULL"
     )
-    params = [patient.pk, *(model.MODALITY.value for model in PROCEDURE_MODELS)]
+    day, day_params = connection.ops.datetime_cast_date_sql(
+        "u.performed_at", (), timezone.get_current_timezone_name()
+    )
+    params = [
+        patient.pk,
+        *day_params,
+        *(model.MODALITY.value for model in PROCEDURE_MODELS),
+    ]
     with connection.cursor() as cursor:
-        cursor.execute(f"WITH s AS ({sessions}) {union} ORDER BY 2, 1, 3", params)
+        cursor.execute(
+            f"WITH s AS ({sessions}) SELECT u.session_id, {day}, u.modality "  # noqa: S608
+            f"FROM ({union}) u ORDER BY u.performed_at, u.session_id, u.created_at",
+            params,
+        )
         rows = cursor.fetchall()
     facts: dict[int, tuple[dt.date, list[str]]] = {}
-    for session_id, performed_at, _logged, modality in rows:
+    for session_id, day_value, modality in rows:
         fact = facts.get(session_id)
         if fact is None:
-            # A session's day is worked out once, not once for each of its procedures.
-            day = timezone.localtime(_aware(performed_at)).date()
-            fact = facts[session_id] = (day, [])
+            # SQLite's raw cursor gives the day as ISO text.
+            if isinstance(day_value, str):
+                day_value = dt.date.fromisoformat(day_value)
+            fact = facts[session_id] = (day_value, [])
         fact[1].append(modality)
     return [SessionFact(day, tuple(dict.fromkeys(found))) for day, found in facts.values()]
 

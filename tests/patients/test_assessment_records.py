@@ -155,7 +155,7 @@ def test_amending_recomputes_scores_and_keeps_the_earlier_values(worked_example,
 
 def test_archived_assessments_leave_the_chart_but_stay_stored(worked_example, dermatologist):
     worked_example.archive(reason="Wrong patient", by=dermatologist)
-    assert list(ScarAssessment.objects.for_chart(worked_example.patient)) == []
+    assert ScarAssessment.objects.chart_rows(worked_example.patient) == []
     stored = ScarAssessment.objects.get(pk=worked_example.pk)
     assert stored.is_archived
     assert stored.archive_reason == "Wrong patient"

@@ -45,7 +45,7 @@ def test_created_order_decides_not_the_id_alone(dermatologist, patient):
 
 
 def test_the_chart_applies_the_same_rule_as_the_database(dermatologist, patient):
-    """The chart marks superseded assessments in Python (mark_superseded over for_chart's
+    """The chart marks superseded assessments in Python (mark_superseded over chart_rows'
     order); the database's with_superseded() is the rule it must agree with, whatever the
     recorded times and ids, with archived ones left out."""
     alone = record(patient, dermatologist, DAY - dt.timedelta(days=7), 30)
@@ -60,7 +60,7 @@ def test_the_chart_applies_the_same_rule_as_the_database(dermatologist, patient)
         created_at=third.created_at + dt.timedelta(minutes=5)
     )
     ScarAssessment.objects.filter(pk=second.pk).update(created_at=third.created_at)
-    charted = mark_superseded(list(ScarAssessment.objects.for_chart(patient)))
+    charted = mark_superseded(ScarAssessment.objects.chart_rows(patient))
     expected = {a.pk: a.is_superseded for a in ScarAssessment.objects.current().with_superseded()}
     assert {a.pk: a.is_superseded for a in charted} == expected
     assert [a.pk for a in charted if not a.is_superseded] == [alone.pk, first.pk, kept.pk]
