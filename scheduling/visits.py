@@ -13,11 +13,11 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, F, Func, Q, QuerySet, Subquery
+from django.db.models import CharField, Func, Q, QuerySet
 from django.db.models.functions import Cast
 
 from scheduling.clock import local
-from scheduling.models import Appointment, AppointmentQuerySet, Room, VisitDisplay
+from scheduling.models import Appointment, Room, VisitDisplay
 
 _COLUMNS = (
     *("pk", "patient_id", "dermatologist_id", "room_id", "starts_text", "ends_text", "kind"),
@@ -133,24 +133,15 @@ def latest_visits(where: Q, count: int) -> list[Visit]:
     return _visits(_rows().filter(where).order_by("-starts_at", "-pk")[:count])
 
 
-def first_visits_and_total(
-    appointments: AppointmentQuerySet, first: int
-) -> tuple[list[Visit], int]:
-    """The first `first` of the queryset's visits, in its order, and how many it has in all: one
-    query. The first rows are chosen from the appointments alone and only they are joined to
-    their patients, dermatologists and rooms; the total is a count the server runs once. (A
-    window count over the joined rows joined every one of a busy day's 300 arrivals to its
-    patient to show thirty: 3.5 ms of the server's time against 1.5 ms.)"""
-    order = appointments.query.order_by
-    chosen = appointments.values("pk")[:first]
-    total = appointments.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n")
-    rows = list(
-        Appointment.objects.filter(pk__in=chosen)
-        .annotate(**_TIMES_AS_TEXT, total=Subquery(total))
-        .order_by(*order)
-        .values_list(*_COLUMNS, "total")
-    )
-    return _visits(row[:-1] for row in rows), rows[0][-1] if rows else 0
+def first_visits_and_total(where: Q, first: int) -> tuple[list[Visit], int]:
+    """The first `first` visits matching `where` (on Appointment) by start time, and how many
+    match in all: two plain queries. Prepared on PostgreSQL, the first is planned once as an
+    index scan in start order that stops after `first` rows and joins only them (0.3 ms on a
+    busy day of 330 arrivals), and the count reads the appointments alone (0.4 ms). One query
+    choosing the rows in a subquery with the count in another was planned anew on every request
+    (2.5 ms), and cost more to build than both of these."""
+    visits = _visits(_rows().filter(where).order_by("starts_at", "pk")[:first])
+    return visits, Appointment.objects.filter(where).count()
 
 
 def _visits(rows: Iterable[tuple[Any, ...]]) -> list[Visit]:

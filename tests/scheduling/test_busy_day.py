@@ -1,6 +1,6 @@
 """A clinic group's busy day: hundreds of cancellations and arrivals stay readable. The calendar
 lists the first cancellations and counts the rest; the front desk's arrivals show the next ones
-and how many in all. Neither costs an extra query."""
+and how many in all. Neither costs more queries on a busy day than on a quiet one."""
 
 import datetime as dt
 
