@@ -15,13 +15,14 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.models import User
 from django.db.models import Q
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
 from scheduling.models import Appointment, Room, dermatologists, starts_within
 from scheduling.rules import ClinicHours
-from scheduling.visits import Visit, calendar_visits
+from scheduling.visits import PageVisits, Visit, page_visits
 
 # A visit on a calendar page: an Appointment, or its lighter Visit (scheduling/visits.py).
 Booked = Appointment | Visit
@@ -159,18 +160,18 @@ OFF_GRID_SHOWN = 20  # a busy day has hundreds of cancellations; more on request
 class CalendarPage:
     day: dt.date
     grid: Grid
-    appointments: Sequence[Booked]
-    off_grid: list[Booked]  # cancelled and no-show: they free their slot
+    active: Sequence[Booked]  # the visits that hold their slot
+    off_grid: list[Booked]  # cancelled and no-show (they free their slot): the first, or all
+    off_grid_total: int = 0  # how many cancelled and no-show visits there are in all
     unassigned: list[Booked] = field(default_factory=list)  # room view: no room yet
-    off_grid_limit: int | None = OFF_GRID_SHOWN  # None: list them all
 
     @property
-    def off_grid_shown(self) -> list[Booked]:
-        return self.off_grid[: self.off_grid_limit]
+    def appointment_count(self) -> int:
+        return len(self.active) + self.off_grid_total
 
     @property
     def off_grid_hidden(self) -> int:
-        return len(self.off_grid) - len(self.off_grid_shown)
+        return self.off_grid_total - len(self.off_grid)
 
 
 _PLACEHOLDER = 918273645  # stands for a primary key in an address reversed once
@@ -196,22 +197,28 @@ def _booking_links() -> Callable[[Column, dt.datetime], str]:
     return book_url
 
 
-def _split(appointments: Sequence[Booked]) -> tuple[list[Booked], list[Booked]]:
-    active: list[Booked] = []
-    off_grid: list[Booked] = []
-    for a in appointments:
-        (active if a.is_active else off_grid).append(a)
-    return active, off_grid
-
-
-def day_by_dermatologist(day: dt.date) -> CalendarPage:
-    # 1 query: the day's appointments with patient, dermatologist and room.
-    appointments = calendar_visits(starts_within(*clock.day_bounds(day)))
+def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> CalendarPage:
+    """The day in a column per dermatologist; of its cancelled and no-show visits the first
+    `off_grid_first` are listed (None: all). The same for day_by_room and week_of."""
+    # 3 queries: the day's visits (visits.page_visits).
+    visits = page_visits(
+        starts_within(*clock.day_bounds(day)),
+        columns={
+            "pk": "dermatologist_id",
+            "username": "dermatologist__username",
+            "first_name": "dermatologist__first_name",
+            "last_name": "dermatologist__last_name",
+        },
+        off_grid_first=off_grid_first,
+    )
     # 1 query: who takes appointments; anyone else booked that day gets a column too.
     # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
     people = {user.pk: cast(User, user) for user in dermatologists()}
-    for appointment in appointments:
-        people.setdefault(appointment.dermatologist_id, appointment.dermatologist)
+    for visit in visits.active:
+        people.setdefault(visit.dermatologist_id, visit.dermatologist)
+    for pk, username, first_name, last_name in visits.off_grid_columns:
+        if pk not in people:
+            people[pk] = User(pk=pk, username=username, first_name=first_name, last_name=last_name)
     today = clock.today()
     # Each column links to its dermatologist's week: the address is worked out once.
     week_path = reverse("scheduling:week", args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
@@ -226,25 +233,31 @@ def day_by_dermatologist(day: dt.date) -> CalendarPage:
         )
         for user in sorted(people.values(), key=lambda u: (u.last_name, u.first_name, u.pk))
     ]
-    active, off_grid = _split(appointments)
     grid = build_grid(
         columns=columns,
-        appointments=active,
+        appointments=visits.active,
         column_of=lambda a: a.dermatologist_id,
         hours=clock.clinic_hours(),
         book_url=_booking_links(),
         bookable_from=today,
     )
-    return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
+    return _page(day, grid, visits)
 
 
-def day_by_room(day: dt.date) -> CalendarPage:
-    # 1 query: the day's appointments; 1 query: the rooms in use (plus any booked that day).
-    appointments = calendar_visits(starts_within(*clock.day_bounds(day)))
+def day_by_room(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> CalendarPage:
+    # 3 queries: the day's visits; 1 query: the rooms in use (plus any booked that day).
+    visits = page_visits(
+        starts_within(*clock.day_bounds(day)),
+        columns={"pk": "room_id", "name": "room__name"},
+        off_grid_first=off_grid_first,
+    )
     rooms = {room.pk: room for room in Room.objects.filter(active=True)}
-    for appointment in appointments:
-        if appointment.room is not None:
-            rooms.setdefault(appointment.room.pk, appointment.room)
+    for visit in visits.active:
+        if visit.room is not None:
+            rooms.setdefault(visit.room.pk, visit.room)
+    for pk, name in visits.off_grid_columns:
+        if pk is not None and pk not in rooms:
+            rooms[pk] = Room(pk=pk, name=name)
     today = clock.today()
     columns = [
         Column(
@@ -256,31 +269,36 @@ def day_by_room(day: dt.date) -> CalendarPage:
         )
         for room in sorted(rooms.values(), key=lambda r: r.name)
     ]
-    active, off_grid = _split(appointments)
     grid = build_grid(
         columns=columns,
-        appointments=[a for a in active if a.room_id is not None],
+        appointments=[a for a in visits.active if a.room_id is not None],
         column_of=lambda a: a.room_id,
         hours=clock.clinic_hours(),
         book_url=_booking_links(),
         bookable_from=today,
     )
-    unassigned = [a for a in active if a.room_id is None]
-    return CalendarPage(
-        day=day, grid=grid, appointments=appointments, off_grid=off_grid, unassigned=unassigned
-    )
+    page = _page(day, grid, visits)
+    page.unassigned = [a for a in visits.active if a.room_id is None]
+    return page
 
 
-def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
+def week_of(
+    dermatologist: User, day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN
+) -> CalendarPage:
     """Monday to Sunday around `day`: the clinic's opening days, plus any day with a booking."""
     monday = clock.week_start(day)
     start, _ = clock.day_bounds(monday)
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
-    # 1 query: the dermatologist's appointments that week.
-    appointments = calendar_visits(Q(dermatologist=dermatologist) & starts_within(start, end))
+    # 3 queries: the dermatologist's visits that week.
+    visits = page_visits(
+        Q(dermatologist=dermatologist) & starts_within(start, end),
+        columns={"day": TruncDate("starts_at")},  # the day in the clinic's time zone
+        off_grid_first=off_grid_first,
+    )
     hours = clock.clinic_hours()
     today = clock.today()
-    booked_days = {a.local_starts_at.date() for a in appointments}
+    booked_days = {a.local_starts_at.date() for a in visits.active}
+    booked_days.update(day for (day,) in visits.off_grid_columns)
     days = [monday + dt.timedelta(days=n) for n in range(7)]
     day_path = reverse("scheduling:day")
     columns = [
@@ -295,13 +313,22 @@ def week_of(dermatologist: User, day: dt.date) -> CalendarPage:
         for d in days
         if d.isoweekday() in hours.days or d in booked_days
     ]
-    active, off_grid = _split(appointments)
     grid = build_grid(
         columns=columns,
-        appointments=active,
+        appointments=visits.active,
         column_of=lambda a: a.local_starts_at.date(),
         hours=hours,
         book_url=_booking_links(),
         bookable_from=today,
     )
-    return CalendarPage(day=day, grid=grid, appointments=appointments, off_grid=off_grid)
+    return _page(day, grid, visits)
+
+
+def _page(day: dt.date, grid: Grid, visits: PageVisits) -> CalendarPage:
+    return CalendarPage(
+        day=day,
+        grid=grid,
+        active=visits.active,
+        off_grid=list(visits.off_grid),
+        off_grid_total=visits.off_grid_total,
+    )

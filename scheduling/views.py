@@ -88,10 +88,13 @@ def _refuse(request: HttpRequest, form, exc: Exception):
     return None
 
 
+def _off_grid_first(request: HttpRequest) -> int | None:
+    """How many cancelled and no-show visits a calendar page lists: all when asked."""
+    return None if request.GET.get("cancelled") == "all" else calendar.OFF_GRID_SHOWN
+
+
 def _calendar(request: HttpRequest, page, template: str, **extra):
     day = page.day
-    if request.GET.get("cancelled") == "all":
-        page.off_grid_limit = None
     context = {
         "page": page,
         "day": day,
@@ -105,20 +108,20 @@ def _calendar(request: HttpRequest, page, template: str, **extra):
 
 @permission_required("scheduling.view_appointment", raise_exception=True)
 def day_view(request):
-    page = calendar.day_by_dermatologist(_day_from(request))
+    page = calendar.day_by_dermatologist(_day_from(request), _off_grid_first(request))
     return _calendar(request, page, "scheduling/day.html", mode="dermatologists")
 
 
 @permission_required("scheduling.view_appointment", raise_exception=True)
 def room_day_view(request):
-    page = calendar.day_by_room(_day_from(request))
+    page = calendar.day_by_room(_day_from(request), _off_grid_first(request))
     return _calendar(request, page, "scheduling/day.html", mode="rooms")
 
 
 @permission_required("scheduling.view_appointment", raise_exception=True)
 def week_view(request, user_pk: int):
     dermatologist = get_dermatologist_for_user(request.user, user_pk)
-    page = calendar.week_of(dermatologist, _day_from(request))
+    page = calendar.week_of(dermatologist, _day_from(request), _off_grid_first(request))
     monday = clock.week_start(page.day)
     return _calendar(
         request,

@@ -13,11 +13,17 @@ from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Func, Q, QuerySet
+from django.db.models import CharField, Count, Expression, Func, Q, QuerySet
 from django.db.models.functions import Cast
 
 from scheduling.clock import local
-from scheduling.models import Appointment, Room, VisitDisplay
+from scheduling.models import (
+    ACTIVE_STATUSES,
+    INACTIVE_STATUSES,
+    Appointment,
+    Room,
+    VisitDisplay,
+)
 
 _COLUMNS = (
     *("pk", "patient_id", "dermatologist_id", "room_id", "starts_text", "ends_text", "kind"),
@@ -126,6 +132,49 @@ def _rows() -> "QuerySet[Appointment, tuple[Any, ...]]":
 def calendar_visits(where: Q) -> list[Visit]:
     """The visits matching `where` (on Appointment), by start time (one query)."""
     return _visits(_rows().filter(where))
+
+
+@dataclass
+class PageVisits:
+    """A calendar page's visits: every visit that holds its slot; the cancelled and no-show ones
+    (they free their slot and are listed under the grid), the first of them or all; how many
+    of those there are; and the columns they fall in (a row per column: a cancellation alone
+    still opens its dermatologist's, room's or day's column, someone no longer taking
+    appointments, a room out of use, a closed day)."""
+
+    active: list[Visit]
+    off_grid: list[Visit]
+    off_grid_total: int
+    off_grid_columns: list[tuple[Any, ...]]
+
+
+def page_visits(
+    where: Q, *, columns: dict[str, str | Expression], off_grid_first: int | None
+) -> PageVisits:
+    """The visits matching `where` (on Appointment) for a calendar page, in three queries
+    whatever the number of visits: those holding a slot, by start time; the first
+    `off_grid_first` cancelled and no-show ones (None: all); and, over the appointments alone,
+    how many cancelled and no-show visits each column has, a row of `columns` (name: field or
+    expression) and the count. A busy day's 300 cancellations were read and joined to their
+    patients to list twenty: 40 % of the day view's database time."""
+    active = _visits(_rows().filter(where, status__in=ACTIVE_STATUSES))
+    off_grid_rows = _rows().filter(where, status__in=INACTIVE_STATUSES).order_by("starts_at", "pk")
+    off_grid = _visits(off_grid_rows if off_grid_first is None else off_grid_rows[:off_grid_first])
+    expressions = {name: value for name, value in columns.items() if not isinstance(value, str)}
+    names = [name if name in expressions else value for name, value in columns.items()]
+    per_column = list(
+        Appointment.objects.filter(where, status__in=INACTIVE_STATUSES)
+        .annotate(**expressions)
+        .values_list(*names)
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return PageVisits(
+        active=active,
+        off_grid=off_grid,
+        off_grid_total=sum(row[-1] for row in per_column),
+        off_grid_columns=[row[:-1] for row in per_column],
+    )
 
 
 def latest_visits(where: Q, count: int) -> list[Visit]:

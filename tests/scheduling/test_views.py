@@ -409,4 +409,4 @@ def test_the_week_view_shows_one_dermatologists_clinic_days(desk_client, okafor,
         "Fri 12 Jun",
         "Sat 13 Jun",  # open only because something is booked
     ]
-    assert len(page.appointments) == 2
+    assert page.appointment_count == 2
