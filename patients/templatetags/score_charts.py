@@ -20,9 +20,9 @@ from patients.trend import Panel
 register = template.Library()
 
 
-def _panel(number: int, panel: Panel) -> str:
+def _panel(number: int, panel: Panel, days: dict) -> str:
     title = escape(panel.title)
-    dots = [(escape(day(dot.day)), plain(dot.value), dot) for dot in panel.dots]
+    dots = [(_day(days, dot.day), plain(dot.value), dot) for dot in panel.dots]
     described = "".join(f"; {d}: {v}" for d, v, _ in dots) or ": not recorded"
     left, right = panel.plot_left, panel.plot_right
     out = [
@@ -56,11 +56,20 @@ def _panel(number: int, panel: Panel) -> str:
     return "\n".join(out)
 
 
+def _day(days: dict, value) -> str:
+    """The date's text, escaped, written once for all the panels (they share their dates)."""
+    text = days.get(value)
+    if text is None:
+        text = days[value] = escape(day(value))
+    return text
+
+
 @register.simple_tag
 def trend_panels(panels: Sequence[Panel]) -> SafeString:
     """Every panel's <svg>, for the trend chart's <figure>."""
     # _panel escapes every title, label and date; the rest are numbers it formats itself.
-    return mark_safe("\n".join(_panel(n, p) for n, p in enumerate(panels, start=1)))  # noqa: S308
+    days: dict = {}
+    return mark_safe("\n".join(_panel(n, p, days) for n, p in enumerate(panels, start=1)))  # noqa: S308
 
 
 @register.filter

@@ -2,6 +2,7 @@
 and one history declaration that each modality inherits."""
 
 import datetime as dt
+from functools import cache
 
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -10,6 +11,11 @@ from patients.models import FacialRegion
 from treatments import safety
 from treatments.modalities import IntervalKind, Modality
 from treatments.models.limits import validate_regions
+
+
+@cache
+def _region_labels() -> dict[str, str]:
+    return {value: str(label) for value, label in FacialRegion.choices}
 
 
 class Procedure(models.Model):
@@ -38,7 +44,7 @@ class Procedure(models.Model):
         return f"{cls.MODALITY.value}_procedures"
 
     def region_labels(self) -> str:
-        labels = dict(FacialRegion.choices)
+        labels = _region_labels()
         return ", ".join(labels.get(r, r) for r in self.regions)
 
     def interval_kind(self) -> IntervalKind:
