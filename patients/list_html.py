@@ -7,9 +7,9 @@ empty list's message. Every value from the database is escaped here.
 
 from collections.abc import Iterable
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.markup import escape
 from clinic.templatetags.clinic_format import dmy, url_for
 from patients.models import Patient
 

@@ -8,9 +8,9 @@ Every value from the database or a user is escaped here.
 
 from collections.abc import Callable, Iterable
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.markup import escape
 from clinic.templatetags.clinic_format import url_for
 from scheduling import rules
 from scheduling.models import VisitDisplay

@@ -14,9 +14,9 @@ from typing import cast
 
 from django.urls import reverse
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.markup import escape
 from scheduling import rules
 from scheduling.calendar import Booked, Cell, Grid
 from scheduling.models import Room

@@ -8,9 +8,9 @@ keeps the frame, the legend and the captions). Text from the database is escaped
 
 from collections.abc import Sequence
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.markup import escape
 from clinic.lib.svg import coord, plain, y_grid
 from clinic.templatetags.clinic_format import day as day_text
 from treatments.timeline import TableRow, Timeline

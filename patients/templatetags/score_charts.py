@@ -5,13 +5,14 @@ in two places; through the template language that was a third of the chart's ren
 write the same markup as the templates did. Text is escaped here; numbers are ours.
 """
 
+import datetime as dt
 from collections.abc import Sequence
 
 from django import template
 from django.template.defaultfilters import floatformat
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from clinic.lib.markup import escape
 from clinic.lib.svg import coord, plain, y_grid
 from clinic.templatetags.clinic_format import day
 from patients.progress import Change
@@ -20,7 +21,7 @@ from patients.trend import Panel
 register = template.Library()
 
 
-def _panel(number: int, panel: Panel, days: dict) -> str:
+def _panel(number: int, panel: Panel, days: dict[dt.date, str]) -> str:
     title = escape(panel.title)
     dots = [(_day(days, dot.day), plain(dot.value), dot) for dot in panel.dots]
     described = "".join(f"; {d}: {v}" for d, v, _ in dots) or ": not recorded"
@@ -56,7 +57,7 @@ def _panel(number: int, panel: Panel, days: dict) -> str:
     return "\n".join(out)
 
 
-def _day(days: dict, value) -> str:
+def _day(days: dict[dt.date, str], value: dt.date) -> str:
     """The date's text, escaped, written once for all the panels (they share their dates)."""
     text = days.get(value)
     if text is None:
@@ -68,7 +69,7 @@ def _day(days: dict, value) -> str:
 def trend_panels(panels: Sequence[Panel]) -> SafeString:
     """Every panel's <svg>, for the trend chart's <figure>."""
     # _panel escapes every title, label and date; the rest are numbers it formats itself.
-    days: dict = {}
+    days: dict[dt.date, str] = {}
     return mark_safe("\n".join(_panel(n, p, days) for n, p in enumerate(panels, start=1)))  # noqa: S308
 
 
