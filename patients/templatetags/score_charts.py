@@ -7,6 +7,7 @@ write the same markup as the templates did. Text is escaped here; numbers are ou
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
@@ -14,8 +15,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 from clinic.lib.markup import escape
 from clinic.lib.svg import coord, plain, y_grid
-from clinic.templatetags.clinic_format import day
-from patients.progress import Change
+from clinic.templatetags.clinic_format import day, url_for
+from patients.progress import Change, ProgressRow
 from patients.trend import Panel
 
 register = template.Library()
@@ -90,3 +91,66 @@ def score_change(change: Change | None) -> SafeString:
         text += f" ({sign}{floatformat(change.percent, '0')}%)"
     # The tone is one of three fixed class names and the text is escaped.
     return mark_safe(f'<div class="small {tone}">{escape(text)}</div>')  # noqa: S308
+
+
+_SUPERSEDED = (
+    ' class="assessment-superseded text-secondary" title="Another assessment was recorded later'
+    ' the same day: this one is not in the trend or the changes."'
+)
+_NONE = '<span class="text-secondary">—</span>'
+_BASELINE = ' <span class="badge text-bg-light border">baseline</span>'
+_SUPERSEDED_BADGE = ' <span class="badge text-bg-secondary">superseded</span>'
+_AMENDED = ' <span class="badge text-bg-warning">amended</span>'
+
+
+@register.simple_tag
+def assessment_rows(rows: Sequence[ProgressRow], hidden: int) -> SafeString:
+    """The chart's assessments table body: a row per assessment shown, and after the baseline a
+    link to the `hidden` ones. Each row's dozen scores, badges and changes cost more through the
+    template language than the rest of the table."""
+    out = []
+    for row in rows:
+        a: Any = row.assessment  # a ScarAssessment or its ChartAssessment row
+        badges = "".join(
+            badge
+            for shown, badge in (
+                (row.is_baseline, _BASELINE),
+                (row.is_superseded, _SUPERSEDED_BADGE),
+                (a.was_amended, _AMENDED),
+            )
+            if shown
+        )
+        assessor = a.assessor.get_full_name() or a.assessor.username
+        cadi = _NONE if a.cadi_score is None else f"{int(a.cadi_score)}{score_change(row.cadi)}"
+        if a.dlqi_score is not None:
+            band = escape(str(a.dlqi_band.label).lower())
+            dlqi = (
+                f'{int(a.dlqi_score)} <span class="small text-secondary">{band}</span>'
+                f"{score_change(row.dlqi)}"
+            )
+        elif a.dlqi_recorded:
+            dlqi = '<span class="text-secondary small">not scored</span>'
+        else:
+            dlqi = _NONE
+        out.append(
+            f'<tr data-assessment="{int(a.pk)}"{_SUPERSEDED if row.is_superseded else ""}>'
+            f"<td>{escape(day(a.assessed_on))}{badges}</td>"
+            f"<td>{escape(assessor)}</td>"
+            f'<td class="score-ecca"><strong>{int(a.ecca_score)}</strong>'
+            f"{score_change(row.ecca)}</td>"
+            f"<td>{int(a.gb_grade)}</td>"
+            f'<td class="score-gb"><strong>{int(a.gb_quantitative_score)}</strong>'
+            f"{score_change(row.gb_quantitative)}</td>"
+            f"<td>{cadi}</td>"
+            f"<td>{dlqi}</td>"
+            f'<td class="d-print-none"><a href="{url_for(a.pk, "patients:assessment_detail")}">'
+            "Open</a></td></tr>"
+        )
+        if row.is_baseline and hidden:
+            out.append(
+                '<tr class="d-print-none"><td colspan="8"><a href="?tab=progress&amp;'
+                f'assessments=all#assessments-heading">{int(hidden)} more '
+                f"visit{'' if hidden == 1 else 's'}: show all</a></td></tr>"
+            )
+    # Every text above is escaped; scores are integers and the changes are score_change's.
+    return mark_safe("\n".join(out))  # noqa: S308
