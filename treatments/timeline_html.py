@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 from clinic.lib.markup import escape
 from clinic.lib.svg import coord, plain, y_grid
 from clinic.templatetags.clinic_format import day as day_text
+from treatments.outcomes import ModalityResponse
 from treatments.timeline import TableRow, Timeline
 
 
@@ -113,3 +114,38 @@ def timeline_table_rows(rows: Sequence[TableRow]) -> SafeString:
             f"<td>{photos}</td></tr>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value above is escaped or a number
+
+
+def _change_cell(
+    before: int | None, after: int | None, delta: int | None, percent: float | None
+) -> str:
+    text = f"{'-' if before is None else int(before)} → {'-' if after is None else int(after)}"
+    if delta is not None:
+        tone = "change-better" if delta < 0 else "change-worse" if delta > 0 else ""
+        share = "" if percent is None else f", {percent:+.1f} %"
+        text += f' <strong class="{tone}">({delta:+d}{share})</strong>'
+    return f"<td>{text}</td>"
+
+
+def response_rows(responses: Sequence[tuple[str, ModalityResponse]]) -> SafeString:
+    """The response table's rows (treatments/_response_table.html keeps the frame): a row per
+    modality, its sessions, the assessments before and after, and each score's change."""
+    out = []
+    for label, r in responses:
+        days = day_text(r.first_day)
+        if r.last_day != r.first_day:
+            days += f" to {day_text(r.last_day)}"
+        before = day_text(r.before.day) if r.before else '<span class="text-secondary">none</span>'
+        after = (
+            day_text(r.after.day)
+            if r.after
+            else f'<span class="text-secondary">not yet (from {day_text(r.follow_up_from)})</span>'
+        )
+        changes = "".join(_change_cell(c.before, c.after, c.delta, c.percent) for c in r.changes)
+        out.append(
+            f'<tr data-response="{escape(r.modality)}"><th scope="row">{escape(label)}</th>'
+            f"<td>{int(r.sessions)} ({days})</td><td>{before}</td><td>{after}</td>"
+            f"{changes}</tr>"
+        )
+    # Labels and modalities are escaped; the rest are dates and numbers written here.
+    return mark_safe("\n".join(out))  # noqa: S308
