@@ -22,8 +22,7 @@ from treatments.patient_outcomes import (
     photo_days,
     score_snapshots,
     session_facts,
-    sessions_with_procedures,
-    timeline_sessions,
+    timeline_sessions_since,
 )
 from treatments.photos import photo_series
 from treatments.timeline import MODALITY_LETTERS, build_timeline, table_rows
@@ -52,42 +51,10 @@ def _book_next_url(
     return f"{url}?{urlencode(query)}"
 
 
-def _chart_sessions(
-    request, patient, since: dt.date | None, modalities: set[str]
-) -> list[TreatmentSession]:
-    """The patient's current sessions from `since` (all when None) with their procedures of the
-    given modalities, oldest first, loaded once per request: the progress timeline draws them
-    and the treatment section lists the newest of them, so a chart reads them once."""
-    memo = request.__dict__.setdefault("_chart_sessions", {})
-    if (patient.pk, since) not in memo:
-        memo[(patient.pk, since)] = sessions_with_procedures(
-            patient, since=since, modalities=modalities
-        )
-    return memo[(patient.pk, since)]
-
-
-def _listing_reach(session_days: list[dt.date], since: dt.date | None) -> dt.date | None:
-    """The first day to load sessions from: the timeline's `since`, or earlier when that leaves
-    fewer sessions than the treatment section lists (None: all). `session_days` oldest first."""
-    if since is None or len(session_days) <= SESSIONS_SHOWN:
-        return None
-    return min(since, session_days[-(SESSIONS_SHOWN + 1)])
-
-
-def _timeline_loaded(request, patient) -> list[TreatmentSession] | None:
-    """The newest first of what the timeline loaded, if that holds the sessions the treatment
-    section shows: the whole history, or more sessions than it lists."""
-    for (pk, since), sessions in request.__dict__.get("_chart_sessions", {}).items():
-        if pk == patient.pk and (since is None or len(sessions) > SESSIONS_SHOWN):
-            return sessions[::-1]
-    return None
-
-
 def treatment_panel(request, patient) -> dict:
     # Queries, whatever the number of sessions: sessions with clinicians and their modalities,
-    # one per modality they have (at most six; none when the progress timeline above loaded
-    # them), adverse events, topicals, skin tests, and the latest session when the list is
-    # filtered.
+    # one per modality they have (at most six), adverse events, topicals, skin tests, and the
+    # latest session when the list is filtered.
     sessions = TreatmentSession.objects.current().filter(patient=patient)
     chosen = request.GET.get("modality")
     modality = Modality(chosen) if chosen in Modality._value2member_map_ else None
@@ -98,18 +65,13 @@ def treatment_panel(request, patient) -> dict:
     # The newest SESSIONS_SHOWN (one more is read to know whether there are more): a chart of
     # years of treatment stays one screen and a fixed number of rows until "show all".
     show_all = request.GET.get("sessions") == "all"
-    loaded = None if show_all or modality else _timeline_loaded(request, patient)
-    if loaded is not None:
-        timeline = loaded[: SESSIONS_SHOWN + 1]
-    else:
-        timeline = list(timeline if show_all else timeline[: SESSIONS_SHOWN + 1])
+    timeline = list(timeline if show_all else timeline[: SESSIONS_SHOWN + 1])
     more = not show_all and len(timeline) > SESSIONS_SHOWN
     timeline = timeline[:SESSIONS_SHOWN] if more else timeline
-    if loaded is None:
-        # One query per modality the listed sessions have, like with_procedures() without
-        # prefetch_related's related manager and queryset per session and relation.
-        present = {m for s in timeline for m in (s.modality_values or "").split(",") if m}
-        attach_procedures(timeline, present)
+    # One query per modality the listed sessions have, like with_procedures() without
+    # prefetch_related's related manager and queryset per session and relation.
+    present = {m for s in timeline for m in (s.modality_values or "").split(",") if m}
+    attach_procedures(timeline, present)
     prefetch_related_objects(timeline, "adverse_events")
     latest = (timeline[0] if timeline else None) if modality is None else sessions.first()
     today = timezone.localdate()
@@ -279,20 +241,18 @@ def outcomes_panel(request, patient) -> dict:
     """The progress timeline (scores with sessions and photo dates on one time axis) over the
     last year of the patient's history, or all of it on request, and the response per modality
     over all of it. Queries, whatever the history's length: assessments with their ice pick
-    counts (one), every session's modalities (one), the shown sessions with clinicians and one
-    per modality (seven), photo days (one), referral letters (one)."""
+    counts (none: the chart read them), every session's modalities (one), the shown sessions
+    with clinicians (one) and their procedures (one per modality they had), photo days (one),
+    referral letters (one)."""
     snapshots = score_snapshots(patient)
     facts = session_facts(patient)
     photo_dates = photo_days(patient)
     everything = [s.day for s in snapshots] + [f.day for f in facts] + photo_dates
     whole = request.GET.get("timeline") == "all"
     since = timeline_window(everything, whole=whole)
-    # Loaded once for both sections: the timeline's sessions, and at least the newest that the
-    # treatment section lists. Procedure tables of modalities none of them had are not read.
-    reach = _listing_reach([f.day for f in facts], since)
-    used = {m for f in facts if reach is None or f.day >= reach for m in f.modalities}
-    loaded = _chart_sessions(request, patient, reach, used)
-    shown = timeline_sessions([s for s in loaded if since is None or s.performed_on >= since])
+    # Procedure tables of modalities none of the shown sessions had are not read.
+    had = {m for f in facts if since is None or f.day >= since for m in f.modalities}
+    shown = timeline_sessions_since(patient, since, had)
     if since is not None:
         snapshots_shown = [s for s in snapshots if s.day >= since]
         photo_dates = [d for d in photo_dates if d >= since]

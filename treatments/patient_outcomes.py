@@ -205,24 +205,62 @@ def session_summary(session: TreatmentSession, procedures: list | None = None) -
     """The session in one line: date, each procedure with its key parameters, operator."""
     if procedures is None:
         procedures = session.procedures()
-    done = "; ".join(f"{p.MODALITY.label}: {p.summary()}" for p in procedures)
     clinician = session.clinician.get_full_name() or session.clinician.get_username()
-    return f"{session.performed_on:%d %b %Y} · {done or 'no procedure'} · {clinician}"
+    return _summary_line(session.performed_on, procedures, clinician)
+
+
+def _summary_line(day: dt.date, procedures: list, clinician: str) -> str:
+    done = "; ".join(f"{p.MODALITY.label}: {p.summary()}" for p in procedures)
+    return f"{day:%d %b %Y} · {done or 'no procedure'} · {clinician}"
+
+
+def _timeline_session(pk: int, day: dt.date, procedures: list, clinician: str) -> TimelineSession:
+    modalities = dict.fromkeys(p.MODALITY for p in procedures)
+    return TimelineSession(
+        day=day,
+        modalities=tuple((m.value, m.label) for m in modalities),
+        summary=_summary_line(day, procedures, clinician),
+        url=url_for(pk, "treatments:session_detail"),
+    )
 
 
 def timeline_sessions(sessions: list[TreatmentSession]) -> list[TimelineSession]:
     made = []
     for s in sessions:
-        procedures = s.procedures()
-        modalities = dict.fromkeys(p.MODALITY for p in procedures)
-        made.append(
-            TimelineSession(
-                day=s.performed_on,
-                modalities=tuple((m.value, m.label) for m in modalities),
-                summary=session_summary(s, procedures),
-                url=url_for(s.pk, "treatments:session_detail"),
-            )
+        clinician = s.clinician.get_full_name() or s.clinician.get_username()
+        made.append(_timeline_session(s.pk, s.performed_on, s.procedures(), clinician))
+    return made
+
+
+def timeline_sessions_since(
+    patient, since: dt.date | None, modalities: Collection[str]
+) -> list[TimelineSession]:
+    """The patient's current sessions from the day `since` (all when None), oldest first, as
+    the progress timeline draws them. The sessions and their clinicians are read as plain rows;
+    only the procedures are model instances (their summaries need them), one query for each of
+    `modalities`, the modalities these sessions had."""
+    sessions = TreatmentSession.objects.current().filter(patient=patient)
+    if since is not None:
+        start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
+        sessions = sessions.filter(performed_at__gte=start)
+    rows = list(
+        sessions.order_by("performed_at", "pk").values_list(
+            "pk", "performed_at", "clinician__first_name", "clinician__last_name",
+            "clinician__username",
         )
+    )  # fmt: skip
+    ids = [row[0] for row in rows]
+    found: dict[int, list] = {}
+    for model in PROCEDURE_MODELS:
+        if ids and model.MODALITY.value in modalities:
+            for procedure in model.objects.filter(session_id__in=ids):
+                found.setdefault(procedure.session_id, []).append(procedure)
+    made = []
+    for pk, performed_at, first_name, last_name, username in rows:
+        procedures = sorted(found.get(pk, []), key=lambda p: p.created_at)
+        clinician = f"{first_name} {last_name}".strip() or username
+        day = timezone.localtime(performed_at).date()
+        made.append(_timeline_session(pk, day, procedures, clinician))
     return made
 
 

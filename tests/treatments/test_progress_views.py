@@ -188,17 +188,6 @@ def test_timeline_window_is_the_year_before_the_latest_event():
     assert timeline_window([], whole=False) is None
 
 
-def test_listing_reach_loads_enough_sessions_for_the_treatment_section():
-    from treatments.panels import SESSIONS_SHOWN, _listing_reach
-
-    days = [dt.date(2020, 1, 1) + dt.timedelta(days=30 * n) for n in range(SESSIONS_SHOWN + 5)]
-    assert _listing_reach(days, None) is None
-    assert _listing_reach(days[:SESSIONS_SHOWN], days[-1]) is None
-    # Only the last session is inside the window: reach back to the 11th newest.
-    assert _listing_reach(days, days[-1]) == days[-(SESSIONS_SHOWN + 1)]
-    assert _listing_reach(days, days[0]) == days[0]
-
-
 def test_chart_timeline_shows_the_last_year_and_the_response_uses_all_history(
     derm_client, dermatologist, patient
 ):
