@@ -7,10 +7,10 @@ write the same markup as the templates did. Text is escaped here; numbers are ou
 
 import datetime as dt
 from collections.abc import Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString, mark_safe
 
 from clinic.lib.markup import escape
@@ -74,6 +74,13 @@ def trend_panels(panels: Sequence[Panel]) -> SafeString:
     return mark_safe("\n".join(_panel(n, p, days) for n, p in enumerate(panels, start=1)))  # noqa: S308
 
 
+def whole_percent(percent: float) -> str:
+    """What `floatformat:"0"` writes for a percentage: rounded half away from zero, and no
+    minus sign on a value that rounds to zero (a chart writes dozens; the filter is slow)."""
+    rounded = int(Decimal(repr(percent)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    return str(rounded)
+
+
 @register.filter
 def score_change(change: Change | None) -> SafeString:
     """The change from baseline under a score: "-12 (-30%)", coloured by direction."""
@@ -88,7 +95,7 @@ def score_change(change: Change | None) -> SafeString:
     text = f"+{change.delta}" if change.delta > 0 else str(change.delta)
     if change.percent is not None:
         sign = "+" if change.percent > 0 else ""
-        text += f" ({sign}{floatformat(change.percent, '0')}%)"
+        text += f" ({sign}{whole_percent(change.percent)}%)"
     # The tone is one of three fixed class names and the text is escaped.
     return mark_safe(f'<div class="small {tone}">{escape(text)}</div>')  # noqa: S308
 

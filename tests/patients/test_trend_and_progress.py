@@ -96,3 +96,16 @@ def test_progress_rows_compare_with_the_first_assessment_and_first_recorded_cadi
     assert rows[1].cadi is None
     assert (rows[2].cadi.delta, rows[2].cadi.percent) == (-4, -40.0)
     assert progress_rows([]) == []
+
+
+@pytest.mark.parametrize(
+    "percent",
+    [0.0, -0.4, -0.5, 0.5, 12.5, -12.5, 13.5, -30.0, 33.3, -66.7, 99.95, 100.0, -100.0, 250.0]
+    + [round(n / 10, 1) for n in range(-1005, 1006, 7)],
+)
+def test_whole_percent_writes_what_floatformat_writes(percent):
+    from django.template.defaultfilters import floatformat
+
+    from patients.templatetags.score_charts import whole_percent
+
+    assert whole_percent(percent) == floatformat(percent, "0")
