@@ -10,13 +10,14 @@ requests: a role change or a deactivation is seen by the next request, as before
 """
 
 from collections.abc import Iterable, Sequence
+from functools import cache
 from typing import Protocol, cast
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 
 # Where the group names are kept on the user object (clinic.roles.role_of reads them).
@@ -98,14 +99,21 @@ def _keep_access(user: User | AnonymousUser, rows: Iterable[Sequence[str]]) -> N
             caches._group_perm_cache = found["group"]
 
 
+@cache
+def _users_with_access(vendor: str) -> "QuerySet[User]":
+    """Users with their access folded into `clinic_access`: built once per process and chained
+    for each request (never evaluated itself)."""
+    aggregate = "string_agg" if vendor == "postgresql" else "group_concat"
+    access = RawSQL(_ACCESS_OF_USER_SQL.format(aggregate=aggregate), [_SEPARATOR])  # noqa: S611 - fixed SQL
+    return User._default_manager.annotate(clinic_access=access)
+
+
 class ClinicBackend(ModelBackend):
     """ModelBackend that reads the signed-in user with their permissions and role (one query for
     all), and whose permission lookups for another user cost one query (`load_access`)."""
 
     def get_user(self, user_id: int) -> User | None:
-        aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
-        access = RawSQL(_ACCESS_OF_USER_SQL.format(aggregate=aggregate), [_SEPARATOR])  # noqa: S611 - fixed SQL
-        user = User._default_manager.annotate(clinic_access=access).filter(pk=user_id).first()
+        user = _users_with_access(connection.vendor).filter(pk=user_id).first()
         if user is None:
             return None
         folded: str = getattr(user, "clinic_access", None) or ""
