@@ -14,20 +14,13 @@ def snapshot(day: dt.date) -> ScoreSnapshot:
 
 
 def test_a_finished_course_shows_its_dates_and_each_change():
-    cross = ModalityResponse(
-        modality="cross",
-        sessions=3,
-        first_day=JAN,
-        last_day=MAR,
-        before=snapshot(JAN),
-        after=snapshot(JUN),
-        changes=(
-            ScoreChange("ecca", "ECCA", 120, 90),
-            ScoreChange("gb", "G&B", 30, 30),
-            ScoreChange("ice_pick", "Ice pick", 0, 4),
-            ScoreChange("cadi", "CADI", None, 6),
-        ),
+    changes = (
+        ScoreChange("ecca", "ECCA", 120, 90),
+        ScoreChange("gb", "G&B", 30, 30),
+        ScoreChange("ice_pick", "Ice pick", 0, 4),
+        ScoreChange("cadi", "CADI", None, 6),
     )
+    cross = ModalityResponse("cross", 3, JAN, MAR, snapshot(JAN), snapshot(JUN), changes)
     html = response_rows([("CROSS <TCA>", cross)])
     assert html.startswith('<tr data-response="cross"><th scope="row">CROSS &lt;TCA&gt;</th>')
     assert "<td>3 (5 Jan 2026 to 2 Mar 2026)</td><td>5 Jan 2026</td><td>1 Jun 2026</td>" in html
@@ -39,15 +32,8 @@ def test_a_finished_course_shows_its_dates_and_each_change():
 
 
 def test_a_course_without_a_follow_up_yet_says_from_when():
-    laser = ModalityResponse(
-        modality="laser",
-        sessions=1,
-        first_day=MAR,
-        last_day=MAR,
-        before=None,
-        after=None,
-        changes=(ScoreChange("ecca", "ECCA", None, None),),
-    )
+    unscored = (ScoreChange("ecca", "ECCA", None, None),)
+    laser = ModalityResponse("laser", 1, MAR, MAR, None, None, unscored)
     html = response_rows([("Laser", laser)])
     assert "<td>1 (2 Mar 2026)</td>" in html
     assert '<td><span class="text-secondary">none</span></td>' in html
