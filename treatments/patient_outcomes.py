@@ -3,7 +3,7 @@ summary and the referral letter. A constant number of queries, whatever the hist
 """
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -15,7 +15,7 @@ from clinic.templatetags.clinic_format import url_for
 from patients.models import ScarAssessment
 from patients.scoring import EccaScarType
 from treatments.modalities import Modality
-from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, TreatmentSession
+from treatments.models import PROCEDURE_MODELS, ClinicalPhoto, Procedure, TreatmentSession
 from treatments.outcomes import ModalityResponse, ScoreSnapshot, SessionFact, response_per_modality
 from treatments.timeline import TimelineSession
 
@@ -180,11 +180,10 @@ def attach_procedures(
     puts them, and the many sessions without a modality share one empty result. When the caller
     knows which `modalities` these sessions have, the other modalities are not queried."""
     by_id = {session.pk: session for session in sessions}
-    for model in PROCEDURE_MODELS:
+    for model, procedures in _procedures_of(list(by_id), modalities):
         name = model.related_name()
         found: dict[int, list] = {}
-        skip = not by_id or (modalities is not None and model.MODALITY.value not in modalities)
-        for procedure in [] if skip else model.objects.filter(session_id__in=list(by_id)):
+        for procedure in procedures:
             procedure.session = by_id[procedure.session_id]
             found.setdefault(procedure.session_id, []).append(procedure)
         empty = _loaded(model, [])
@@ -192,6 +191,18 @@ def attach_procedures(
             rows = found.get(pk)
             cache = session.__dict__.setdefault("_prefetched_objects_cache", {})
             cache[name] = _loaded(model, rows) if rows else empty
+
+
+def _procedures_of(
+    session_ids: list[int], modalities: Collection[str] | None
+) -> Iterator[tuple[type[Procedure], list[Procedure]]]:
+    """Each procedure model with its rows of these sessions: one query per modality, none for a
+    modality not in `modalities` (None: every one) or when there are no sessions."""
+    for model in PROCEDURE_MODELS:
+        skip = not session_ids or (
+            modalities is not None and model.MODALITY.value not in modalities
+        )
+        yield model, [] if skip else list(model.objects.filter(session_id__in=session_ids))
 
 
 def _loaded(model, rows: list) -> QuerySet:
@@ -249,12 +260,10 @@ def timeline_sessions_since(
             "clinician__username",
         )
     )  # fmt: skip
-    ids = [row[0] for row in rows]
     found: dict[int, list] = {}
-    for model in PROCEDURE_MODELS:
-        if ids and model.MODALITY.value in modalities:
-            for procedure in model.objects.filter(session_id__in=ids):
-                found.setdefault(procedure.session_id, []).append(procedure)
+    for _model, procedures in _procedures_of([row[0] for row in rows], modalities):
+        for procedure in procedures:
+            found.setdefault(procedure.session_id, []).append(procedure)
     made = []
     for pk, performed_at, first_name, last_name, username in rows:
         procedures = sorted(found.get(pk, []), key=lambda p: p.created_at)
