@@ -103,14 +103,7 @@ def access_record(
     logs a row, and saving an AccessLog instance cost a twentieth of a chart."""
     label = label or object_label(obj if obj is not None else patient)
     template = _row(request, patient=None, action=action, obj=None, label=label)
-    own = (
-        patient.pk if patient is not None else None,
-        getattr(patient, "mrn", "") or "",
-        obj._meta.label if obj is not None else "",
-        str(obj.pk)[:50] if obj is not None else "",
-        label[:200],
-    )
-    _insert_views(template, [own])
+    _insert_views(template, [_own(patient, obj, label)])
 
 
 def access_record_many(
@@ -131,15 +124,7 @@ def access_record_many(
             kind = kinds.get(type(obj))
             if kind is None:
                 kind = kinds[type(obj)] = _kind(obj)
-            rows.append(
-                (
-                    patient.pk,
-                    getattr(patient, "mrn", "") or "",
-                    obj._meta.label,
-                    str(obj.pk)[:50],
-                    f"{_label(obj, kind)[:200]}{suffix}"[:200],
-                )
-            )
+            rows.append(_own(patient, obj, f"{_label(obj, kind)[:200]}{suffix}"))
     if rows:
         _insert_views(template, rows)
 
@@ -147,6 +132,17 @@ def access_record_many(
 # The columns _insert_views writes: first those the same in every row, then each row's own.
 _SHARED = ("at", "user", "username", "action", "path", "ip_address")
 _OWN = ("patient", "patient_mrn", "object_type", "object_id", "object_label")
+
+
+def _own(patient, obj: models.Model | None, label: str) -> tuple:
+    """A row's own values, in _OWN's order (as _row sets them on an AccessLog)."""
+    return (
+        patient.pk if patient is not None else None,
+        getattr(patient, "mrn", "") or "",
+        obj._meta.label if obj is not None else "",
+        str(obj.pk)[:50] if obj is not None else "",
+        label[:200],
+    )
 
 
 def _insert_views(template: AccessLog, rows: list[tuple]) -> None:
