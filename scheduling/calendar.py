@@ -161,7 +161,7 @@ class CalendarPage:
     day: dt.date
     grid: Grid
     active: Sequence[Booked]  # the visits that hold their slot
-    off_grid: list[Booked]  # cancelled and no-show (they free their slot): the first, or all
+    off_grid: Sequence[Booked]  # cancelled and no-show (they free their slot): the first, or all
     off_grid_total: int = 0  # how many cancelled and no-show visits there are in all
     unassigned: list[Booked] = field(default_factory=list)  # room view: no room yet
 
@@ -329,6 +329,6 @@ def _page(day: dt.date, grid: Grid, visits: PageVisits) -> CalendarPage:
         day=day,
         grid=grid,
         active=visits.active,
-        off_grid=list(visits.off_grid),
+        off_grid=visits.off_grid,
         off_grid_total=visits.off_grid_total,
     )
