@@ -144,7 +144,12 @@ LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = envstr("TIME_ZONE", "Europe/London")
-USE_I18N = True
+# The clinic works in British English only (no LocaleMiddleware, no catalogues of its own), and
+# Django's en_GB catalogues read the same as its source strings. Without translation machinery
+# every date, template and form skips a thread-local language lookup, some 200 on a chart tab
+# (Django's performance notes suggest this). Dates and numbers keep LANGUAGE_CODE's formats:
+# django.utils.formats still reads en_GB's format module (tests/clinic/test_locale.py).
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "/static/"

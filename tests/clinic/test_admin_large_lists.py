@@ -13,7 +13,7 @@ from django.contrib.admin import ModelAdmin
 from django.contrib.admin.helpers import ActionForm
 from django.utils.formats import localize
 from django.utils.timezone import template_localtime
-from django.utils.translation import override
+from django.utils.translation import _trans, override
 
 from clinic.lib.quick_widgets import QuickHiddenInput, QuickSelect
 from clinic.templatetags.clinic_admin_list import _Dates
@@ -121,7 +121,19 @@ def test_the_quick_widgets_write_djangos_markup(value):
     assert QuickHiddenInput(hidden).render("select_across", value) == expected
 
 
-def test_the_tick_box_is_labelled_in_the_active_language(db):
+@pytest.fixture
+def translations_on(settings):
+    """Translation machinery on, as a clinic that turned USE_I18N back on would have it (Django
+    picks its translation functions once: they are forgotten on the way in and out)."""
+    original = settings.USE_I18N
+    settings.USE_I18N = True
+    _trans.__dict__.clear()
+    yield
+    settings.USE_I18N = original
+    _trans.__dict__.clear()
+
+
+def test_the_tick_box_is_labelled_in_the_active_language(db, translations_on):
     session = TreatmentSessionFactory()
     model_admin = admin.site._registry[TreatmentSession]
     english = model_admin.action_checkbox(session)
