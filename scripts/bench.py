@@ -14,11 +14,13 @@ round trip, so it is the floor under any page (no template, no session read).
 
 With BENCH_DEMO_DATABASE_URL set to a database filled by `manage.py seed_demo`, each page's
 single-request time is measured there too (same pages, same users' roles), for the target of no
-more than 1.5 times the demo's time.
+more than 1.5 times the demo's time: a second server on the demo seed, the two pages' requests
+alternating, so that both sides of the ratio see the same machine at the same moment.
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/clinic_bench),
 BENCH_DEMO_DATABASE_URL (optional), BENCH_SECONDS per wrk run (5), BENCH_ROUNDS (2), BENCH_PORT
-(8765), BENCH_ONLY (comma-separated page names), BENCH_OUT (a Markdown file to write the table to).
+(8765; the demo seed's server takes the next port), BENCH_ONLY (comma-separated page names),
+BENCH_OUT (a Markdown file to write the table to).
 """
 
 import http.client
@@ -45,6 +47,11 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = 16
 SINGLE_REQUESTS = 9
+# Warm-up requests per page and server: both workers load the page's code and templates, and
+# each worker's connection runs the page's queries past psycopg's prepare threshold (5 runs), so
+# the timed requests use prepared statements as a server that has been up a while does.
+WARM_UP = 14
+DEMO_PORT = PORT + 1
 DEMO_RATIO = 1.5  # a page at scale may take at most this many times its time on the demo seed
 
 ENV = {
@@ -164,13 +171,17 @@ print("BENCH " + json.dumps({
 """
 
 
-def prepare() -> dict:
-    manage("migrate", "--noinput", "-v0")
-    manage("collectstatic", "--noinput", "-v0")
+def prepare(database_url: str) -> dict:
+    ENV["DATABASE_URL"] = database_url
+    try:
+        manage("migrate", "--noinput", "-v0")
+        manage("collectstatic", "--noinput", "-v0")
+    finally:
+        ENV["DATABASE_URL"] = DATABASE_URL
     out = subprocess.run(  # noqa: S603
         [PYTHON, "-c", SETUP],
         cwd=ROOT,
-        env={**ENV, "DJANGO_SETTINGS_MODULE": "clinic.settings"},
+        env={**ENV, "DATABASE_URL": database_url, "DJANGO_SETTINGS_MODULE": "clinic.settings"},
         check=True,
         capture_output=True,
         text=True,
@@ -210,15 +221,17 @@ def pages(ctx: dict) -> list[Page]:
     ]
 
 
-def fetch(path: str, cookie: str, headers: dict | None = None) -> tuple[int, int, float]:
+def fetch(
+    path: str, cookie: str, headers: dict | None = None, port: int = PORT
+) -> tuple[int, int, float]:
     """One GET, redirects not followed (a page that sends us to sign-in must not pass as 200)."""
-    status, body, _, elapsed = _get(path, cookie, headers or {})
+    status, body, _, elapsed = _get(path, cookie, headers or {}, port)
     return status, len(body), elapsed
 
 
-def _get(path: str, cookie: str, headers: dict) -> tuple[int, bytes, dict, float]:
+def _get(path: str, cookie: str, headers: dict, port: int = PORT) -> tuple[int, bytes, dict, float]:
     started = time.perf_counter()
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=60)
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     try:
         connection.request(
             "GET", path, headers={**headers, **({"Cookie": cookie} if cookie else {})}
@@ -260,7 +273,7 @@ def wrk(wrk_bin: str, script: str, path: str, cookie: str, headers: dict | None 
     return result
 
 
-def serve() -> subprocess.Popen:
+def serve(database_url: str = DATABASE_URL, port: int = PORT) -> subprocess.Popen:
     gunicorn = Path(PYTHON).with_name("gunicorn")
     server = subprocess.Popen(  # noqa: S603
         [
@@ -271,16 +284,16 @@ def serve() -> subprocess.Popen:
             "--worker-class",
             "sync",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{port}",
             "--log-level",
             "warning",
         ],
         cwd=ROOT,
-        env=ENV,
+        env={**ENV, "DATABASE_URL": database_url},
     )
     for _ in range(100):
         try:
-            if fetch("/healthz", "")[0] == 200:
+            if fetch("/healthz", "", port=port)[0] == 200:
                 return server
         except OSError:
             pass
@@ -320,61 +333,62 @@ def table(measured: list[Page], reference: Page) -> str:
     return "\n".join(lines)
 
 
-def singles(page: Page) -> list[float]:
-    """Checks the page's status, warms both workers up, then times one request at a time."""
+def warm_up(page: Page, port: int = PORT) -> None:
+    """Checks the page's status and size, then warms the server up for it (WARM_UP)."""
     if page.name.endswith("(304)"):
-        etag = _get(page.path, page.cookie, {})[2].get("ETag")
+        etag = _get(page.path, page.cookie, {}, port)[2].get("ETag")
         if not etag:
             sys.exit(f"{page.name}: no ETag")
         page.headers, page.status = {"If-None-Match": etag}, 304
-    status, size, _ = fetch(page.path, page.cookie, page.headers)
+    status, size, _ = fetch(page.path, page.cookie, page.headers, port)
     if status != page.status:
         sys.exit(f"{page.name}: {page.path} answered {status}, not {page.status}")
     page.size = size
-    for _ in range(6):
-        # Warm-up: enough for both workers to have loaded the page's code and templates.
-        fetch(page.path, page.cookie, page.headers)
-    return [fetch(page.path, page.cookie, page.headers)[2] for _ in range(SINGLE_REQUESTS)]
+    for _ in range(WARM_UP):
+        fetch(page.path, page.cookie, page.headers, port)
 
 
-def measure_demo(names: list[str]) -> dict[str, list[float]]:
-    """Single-request times of the named pages on the demo seed (BENCH_DEMO_DATABASE_URL)."""
-    ENV["DATABASE_URL"] = DEMO_DATABASE_URL
-    try:
-        print(f"Preparing {DEMO_DATABASE_URL} ...", flush=True)
-        demo_pages = [p for p in pages(prepare()) if p.name in names]
-        server = serve()
-        try:
-            times = {}
-            for page in demo_pages:
-                times[page.name] = singles(page)
-                print(f"demo {page.name}: {median(times[page.name]):.1f} ms", flush=True)
-            return times
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
-    finally:
-        ENV["DATABASE_URL"] = DATABASE_URL
+def singles(page: Page, demo: Page | None = None) -> None:
+    """One request at a time: the page's, and its demo seed twin's (on DEMO_PORT) in turn."""
+    warm_up(page)
+    if demo is not None:
+        warm_up(demo, DEMO_PORT)
+    for _ in range(SINGLE_REQUESTS):
+        page.singles.append(fetch(page.path, page.cookie, page.headers)[2])
+        if demo is not None:
+            page.demo.append(fetch(demo.path, demo.cookie, demo.headers, DEMO_PORT)[2])
 
 
 def main() -> None:
     wrk_bin = ensure_wrk()
     print(f"Preparing {DATABASE_URL} ...", flush=True)
-    ctx = prepare()
-    measured = pages(ctx)
+    measured = pages(prepare(DATABASE_URL))
     only = {n.strip() for n in os.environ.get("BENCH_ONLY", "").split(",") if n.strip()}
     if only:
         measured = [p for p in measured if p.name in only]
+    demo_pages: dict[str, Page] = {}
+    if DEMO_DATABASE_URL:
+        print(f"Preparing {DEMO_DATABASE_URL} ...", flush=True)
+        demo_pages = {p.name: p for p in pages(prepare(DEMO_DATABASE_URL))}
     reference = Page("bare view", "/healthz")
     server = serve()
+    demo_server: subprocess.Popen | None = None
     script = tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False)  # noqa: SIM115
     script.write(LUA)
     script.close()
     try:
+        if demo_pages:
+            demo_server = serve(DEMO_DATABASE_URL, DEMO_PORT)
         for page in [reference, *measured]:
-            page.singles = singles(page)
+            singles(page, demo_pages.get(page.name))
             single, size = median(page.singles), page.size / 1024
-            print(f"{page.name}: {single:.1f} ms, {size:.0f} KB", flush=True)
+            demo = f", demo seed {median(page.demo):.1f} ms" if page.demo else ""
+            print(f"{page.name}: {single:.1f} ms, {size:.0f} KB{demo}", flush=True)
+        if demo_server is not None:
+            # Idle from here on, but stopped: the load runs have the machine to themselves.
+            demo_server.terminate()
+            demo_server.wait(timeout=30)
+            demo_server = None
         for round_no in range(1, ROUNDS + 1):
             for page in measured:
                 # The reference just before each page, so drift (cache, autovacuum) cancels out.
@@ -393,12 +407,11 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        for running in (server, demo_server):
+            if running is not None:
+                running.terminate()
+                running.wait(timeout=30)
         os.unlink(script.name)
-    if DEMO_DATABASE_URL:
-        for name, times in measure_demo([p.name for p in measured]).items():
-            next(p for p in measured if p.name == name).demo = times
     report = table(measured, reference)
     print()
     print(report)
