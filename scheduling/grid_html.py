@@ -46,6 +46,7 @@ class _Markup:
         self.rooms: dict[int, str] = {}
         self.kinds: dict[str, str] = {}
         self.statuses: dict[str, tuple[str, str]] = {}
+        self.spans: dict[tuple[dt.datetime, dt.datetime], str] = {}
         self.detail = reverse("scheduling:detail", args=[_PLACEHOLDER]).split(_PLACEHOLDER)
 
     def person(self, appointment: Booked) -> str:
@@ -67,6 +68,15 @@ class _Markup:
         if kind not in self.kinds:
             self.kinds[kind] = html.escape(appointment.kind_label)
         return self.kinds[kind]
+
+    def times(self, appointment: Booked) -> str:
+        """The visit's wall-clock times ("09:00-09:30"): a busy day's visits share a few dozen
+        slot times, each written once."""
+        key = (appointment.local_starts_at, appointment.local_ends_at)
+        text = self.spans.get(key)
+        if text is None:
+            text = self.spans[key] = f"{_hhmm(key[0])}-{_hhmm(key[1])}"
+        return text
 
     def status(self, appointment: Booked) -> tuple[str, str]:
         """The status's class suffix and its badge."""
@@ -123,7 +133,7 @@ class _Writer(_Markup):
         out.append(
             f'<div class="appt appt-{status}" data-appointment="{pk}">'
             f'<a class="appt-link" href="{self.detail[0]}{pk}{self.detail[1]}">'
-            f'<span class="appt-time">{_hhmm(start)}-{_hhmm(a.local_ends_at)}</span> '
+            f'<span class="appt-time">{self.times(a)}</span> '
             f'<span class="appt-patient">{patient}</span></a>'
             f'<div><span class="appt-kind">{self.kind(a)}</span>{where} {badge}</div>'
         )
@@ -224,8 +234,8 @@ def render_visit_list(visits: Iterable[Booked]) -> SafeString:
         out.append(
             '<li class="list-group-item d-flex flex-wrap gap-2 align-items-center" '
             f'data-appointment="{pk}">'
-            f'<span class="font-monospace">{_hhmm(a.local_starts_at)}-{_hhmm(a.local_ends_at)}'
-            f'</span> <a href="{detail[0]}{pk}{detail[1]}">{patient}</a> '
+            f'<span class="font-monospace">{markup.times(a)}</span> '
+            f'<a href="{detail[0]}{pk}{detail[1]}">{patient}</a> '
             f'<span class="text-secondary">{markup.kind(a)} · {markup.person(a)}</span> '
             f"{markup.status(a)[1]}"
         )
