@@ -1,7 +1,6 @@
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +10,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from clinic.lib.compiled import CompiledRows
 from clinic.models import Archivable, ArchivableQuerySet, Attributed
 from patients import scoring
 from patients.models.patient import Patient
@@ -171,10 +171,8 @@ _CHART_COLUMNS = [
 ]
 
 
-@cache
-def _chart_rows() -> "models.QuerySet[Any, tuple[Any, ...]]":
-    """Every current assessment's chart row, unfiltered: built once, chained for each chart and
-    never evaluated (building it, with the ice pick subquery, cost a millisecond a chart)."""
+def _chart_rows_of(patient_pk: int) -> "models.QuerySet[Any, tuple[Any, ...]]":
+    """A patient's current assessments as the chart reads them (see chart_rows)."""
     ice_pick = (
         ScarCount.objects.filter(assessment=OuterRef("pk"), scar_type=scoring.EccaScarType.ICE_PICK)
         .values("assessment")
@@ -183,10 +181,16 @@ def _chart_rows() -> "models.QuerySet[Any, tuple[Any, ...]]":
     )
     return (
         ScarAssessment.objects.current()
+        .filter(patient_id=patient_pk)
         .annotate(ice_pick=Subquery(ice_pick))
         .order_by("assessed_on", "created_at", "pk")
         .values_list(*_CHART_COLUMNS)
     )
+
+
+# Compiled once: building and compiling the query, with the ice pick subquery, cost a
+# millisecond a chart, as long as running it.
+_chart_rows = CompiledRows(_chart_rows_of)
 
 
 class ScarAssessmentQuerySet(ArchivableQuerySet):
@@ -224,7 +228,7 @@ class ScarAssessmentQuerySet(ArchivableQuerySet):
         what the chart's table, trend and progress timeline read, as plain rows (one query)."""
         assessors: dict[int, Assessor] = {}
         rows = []
-        for row in _chart_rows().filter(patient=patient):
+        for row in _chart_rows(patient.pk):
             pk, assessed_on, created_at, updated_at, assessor_id = row[:5]
             assessor = assessors.get(assessor_id)
             if assessor is None:
