@@ -103,3 +103,22 @@ def test_a_user_without_a_role_has_no_permissions_and_no_role():
     found = ClinicBackend().get_user(user.pk)
     assert found is not None and role_of(found) is None
     assert not found.has_perm("patients.view_patient")
+
+
+def test_the_user_read_is_the_stored_user_field_for_field():
+    """Read as a plain row and made with User.from_db: every field as the ORM gives it (dates
+    aware, flags true or false on SQLite too), and saved as an update, not a second user."""
+    user = UserFactory(role=Role.DERMATOLOGIST, first_name="Zoë", last_name="O'Brien")
+    user.last_login = user.date_joined
+    user.save()
+    stored = type(user).objects.get(pk=user.pk)
+    found = ClinicBackend().get_user(user.pk)
+    assert found is not None
+    for field in type(user)._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(stored, field.attname), field.name
+    assert found.is_active is True and found.is_superuser is False
+    assert found.last_login.tzinfo is not None
+    assert not found._state.adding and found._state.db == "default"
+    found.first_name = "Zoe"
+    found.save()
+    assert type(user).objects.filter(first_name="Zoe").count() == 1
