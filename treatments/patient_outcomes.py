@@ -5,6 +5,7 @@ summary and the referral letter. A constant number of queries, whatever the hist
 import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
@@ -243,6 +244,22 @@ def timeline_sessions(sessions: list[TreatmentSession]) -> list[TimelineSession]
     return made
 
 
+def _timeline_rows_of(
+    patient_pk: int, start: dt.datetime | None = None
+) -> "QuerySet[TreatmentSession, tuple[Any, ...]]":
+    sessions = TreatmentSession.objects.current().filter(patient_id=patient_pk)
+    if start is not None:
+        sessions = sessions.filter(performed_at__gte=start)
+    return sessions.order_by("performed_at", "pk").values_list(
+        "pk", "performed_at", "clinician__first_name", "clinician__last_name", "clinician__username"
+    )
+
+
+# Compiled once each: the whole history, and from a day.
+_timeline_rows = CompiledRows(_timeline_rows_of)
+_timeline_rows_since = CompiledRows(_timeline_rows_of, types=(int, dt.datetime))
+
+
 def timeline_sessions_since(
     patient, since: dt.date | None, modalities: Collection[str]
 ) -> list[TimelineSession]:
@@ -250,16 +267,11 @@ def timeline_sessions_since(
     the progress timeline draws them. The sessions and their clinicians are read as plain rows;
     only the procedures are model instances (their summaries need them), one query for each of
     `modalities`, the modalities these sessions had."""
-    sessions = TreatmentSession.objects.current().filter(patient=patient)
-    if since is not None:
+    if since is None:
+        rows = _timeline_rows(patient.pk)
+    else:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
-        sessions = sessions.filter(performed_at__gte=start)
-    rows = list(
-        sessions.order_by("performed_at", "pk").values_list(
-            "pk", "performed_at", "clinician__first_name", "clinician__last_name",
-            "clinician__username",
-        )
-    )  # fmt: skip
+        rows = _timeline_rows_since(patient.pk, start)
     found: dict[int, list] = {}
     for _model, procedures in _procedures_of([row[0] for row in rows], modalities):
         for procedure in procedures:

@@ -3,14 +3,15 @@
 Django compiles a queryset to SQL each time it runs it: for the chart's assessments (sixty
 columns, a subquery) that took about a millisecond, as long as the database took to answer. A
 `CompiledRows` builds its `values_list` query once per database and time zone, with a stand-in
-for each integer parameter (a patient's primary key, say), and then runs that SQL with the real
-values. The text is the same on every run, so PostgreSQL keeps the statement prepared too.
+for each parameter (a patient's primary key, the start of a day), and then runs that SQL with the
+real values. The text is the same on every run, so PostgreSQL keeps the statement prepared too.
 
-Only integer parameters are stood in for: Django passes them to the database as they are on
-every backend, where a date or a model instance may be turned into something else first. Values
-come back as the queryset itself gives them (its converters are applied).
+Parameters are integers, or date-times compared with a DateTimeField: each reaches the SQL as the
+database adapts it (a date-time becomes UTC text on SQLite), so the real value is adapted the
+same way. Values come back as the queryset itself gives them (its converters are applied).
 """
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,8 +21,12 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils import timezone
 
-# Stand-ins: negative numbers no primary key takes, and that no query of ours holds as a constant.
-_STAND_INS = (-918273645, -918273646, -918273647)
+# Stand-ins, by type: negative numbers no primary key takes, and instants in 1901; values no
+# query of ours holds as a constant.
+_STAND_INS: dict[type, tuple[Any, ...]] = {
+    int: (-918273645, -918273646, -918273647),
+    dt.datetime: tuple(dt.datetime(1901, 2, 3, 4, 5, 6, n, tzinfo=dt.UTC) for n in (7, 8, 9)),
+}
 
 Row = tuple[Any, ...]
 
@@ -36,28 +41,31 @@ class _Compiled:
 
 
 class CompiledRows:
-    """`build(*arguments)` returns a values_list queryset; calling this with integer arguments
-    returns its rows as a list, the SQL compiled once per database alias and time zone."""
+    """`build(*arguments)` returns a values_list queryset; calling this with arguments of
+    `types` (integers, or aware date-times) returns its rows as a list, the SQL compiled once per
+    database alias and time zone."""
 
-    def __init__(self, build: Callable[..., "QuerySet[Any, Row]"], arguments: int = 1):
-        if not 1 <= arguments <= len(_STAND_INS):
-            raise ValueError(f"between 1 and {len(_STAND_INS)} arguments")
+    def __init__(
+        self, build: Callable[..., "QuerySet[Any, Row]"], types: tuple[type, ...] = (int,)
+    ):
+        if not types or any(types.count(kind) > len(_STAND_INS.get(kind, ())) for kind in types):
+            raise ValueError("between one and three arguments of each type: int, datetime")
         self._build = build
-        self._arguments = arguments
+        self._types = types
         self._compiled: dict[tuple[str, str], _Compiled] = {}
 
-    def __call__(self, *values: int, using: str = "default") -> list[Row]:
-        if len(values) != self._arguments:
-            raise TypeError(f"{self._arguments} argument(s) expected, {len(values)} given")
+    def __call__(self, *values: Any, using: str = "default") -> list[Row]:
+        if len(values) != len(self._types):
+            raise TypeError(f"{len(self._types)} argument(s) expected, {len(values)} given")
         # SQL that works in local time (a date truncated, say) names the zone it was built in.
         key = (using, timezone.get_current_timezone_name())
         compiled = self._compiled.get(key)
         if compiled is None:
             compiled = self._compiled[key] = self._compile(using)
+        connection = connections[using]
         params = list(compiled.params)
         for position, which in compiled.slots:
-            params[position] = int(values[which])
-        connection = connections[using]
+            params[position] = _adapted(values[which], self._types[which], connection)
         with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: list[Row] = cursor.fetchall()
@@ -68,17 +76,24 @@ class CompiledRows:
         return rows
 
     def _compile(self, using: str) -> _Compiled:
-        stand_ins = _STAND_INS[: self._arguments]
+        stand_ins = [
+            _STAND_INS[kind][self._types[:n].count(kind)] for n, kind in enumerate(self._types)
+        ]
         compiler = self._build(*stand_ins).query.get_compiler(using=using)
         sql, params = compiler.as_sql()
+        adapted = [
+            _adapted(value, kind, compiler.connection)
+            for value, kind in zip(stand_ins, self._types, strict=True)
+        ]
         slots = tuple(
-            (position, stand_ins.index(value))
+            (position, which)
             for position, value in enumerate(params)
-            if type(value) is int and value in stand_ins
+            for which, stand_in in enumerate(adapted)
+            if type(value) is type(stand_in) and value == stand_in
         )
-        if {which for _, which in slots} != set(range(self._arguments)):
+        if {which for _, which in slots} != set(range(len(self._types))):
             raise ImproperlyConfigured(
-                "Each argument of a compiled query must reach its SQL as an integer parameter."
+                "Each argument of a compiled query must reach its SQL as a parameter."
             )
         fields = [selected[0] for selected in compiler.select[: compiler.col_count]]
         return _Compiled(
@@ -88,6 +103,15 @@ class CompiledRows:
             converters=compiler.get_converters(fields),
             columns=compiler.col_count if compiler.has_extra_select else 0,
         )
+
+
+def _adapted(value: Any, kind: type, connection: Any) -> Any:
+    """The value as Django hands it to the database for a column of its kind."""
+    if kind is dt.datetime:
+        if not isinstance(value, dt.datetime) or value.tzinfo is None:
+            raise TypeError(f"an aware datetime expected, not {value!r}")
+        return connection.ops.adapt_datetimefield_value(value)
+    return int(value)
 
 
 def _converted(row: Row, converters: dict[int, tuple[list[Any], Any]], connection: Any) -> Row:

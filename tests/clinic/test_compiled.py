@@ -2,6 +2,7 @@
 any argument, in any time zone, and refuse a query they cannot stand values into."""
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -88,7 +89,7 @@ def test_two_arguments_each_find_their_place():
     def one(patient_pk: int, pk: int):
         return ScarAssessment.objects.filter(patient_id=patient_pk, pk=pk).values_list("pk")
 
-    compiled = CompiledRows(one, arguments=2)
+    compiled = CompiledRows(one, types=(int, int))
     assert compiled(patient.pk, kept.pk) == [(kept.pk,)]
     assert compiled(kept.pk + 1000, patient.pk) == []
     with pytest.raises(TypeError):
@@ -101,3 +102,26 @@ def test_an_argument_that_does_not_reach_the_sql_as_an_integer_is_refused():
 
     with pytest.raises(ImproperlyConfigured):
         CompiledRows(by_mrn)(1)
+
+
+def test_date_times_are_adapted_as_the_orm_adapts_them():
+    """A date-time reaches PostgreSQL as it is and SQLite as UTC text: the real value too."""
+    patient = PatientFactory()
+    for hour in (8, 12, 16):
+        AppointmentFactory(
+            patient=patient, starts_at=dt.datetime(2026, 6, 1, hour, 0, tzinfo=dt.UTC)
+        )
+
+    def since(patient_pk: int, start: dt.datetime):
+        rows = Appointment.objects.filter(patient_id=patient_pk, starts_at__gte=start)
+        return rows.order_by("starts_at").values_list("starts_at")
+
+    compiled = CompiledRows(since, types=(int, dt.datetime))
+    london_noon = dt.datetime(2026, 6, 1, 13, 0, tzinfo=ZoneInfo("Europe/London"))  # 12:00 UTC
+    for start in (london_noon, dt.datetime(2026, 6, 1, 12, 0, 1, tzinfo=dt.UTC)):
+        assert compiled(patient.pk, start) == list(since(patient.pk, start))
+    assert [row[0].hour for row in compiled(patient.pk, london_noon)] == [12, 16]
+    with pytest.raises(TypeError):
+        compiled(patient.pk, dt.datetime(2026, 6, 1, 12, 0))  # naive: which 12:00?
+    with pytest.raises(ValueError):
+        CompiledRows(since, types=(int, str))
