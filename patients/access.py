@@ -4,11 +4,27 @@ Checking the permission before the lookup means a refused user learns nothing, n
 the id exists.
 """
 
+from typing import Any
+
 from django.core.exceptions import PermissionDenied
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from clinic.lib.compiled import CompiledRows
 from patients.models import Patient, PhotoConsent, ScarAssessment
+
+_PATIENT_FIELDS = [field.attname for field in Patient._meta.concrete_fields]
+
+
+def _patient_row(pk: int) -> "QuerySet[Patient, tuple[Any, ...]]":
+    return Patient.objects.filter(pk=pk).values_list(*_PATIENT_FIELDS)
+
+
+# Every chart page reads its patient: compiled once (building the query of some thirty columns
+# cost more than running it).
+_patient_rows = CompiledRows(_patient_row)
 
 
 def get_patient_for_user(
@@ -23,7 +39,13 @@ def get_patient_for_user(
     (PatientArchived, turned into a message on the chart by patients.middleware)."""
     if not user.has_perm(perm):
         raise PermissionDenied
-    patient = get_object_or_404(queryset if queryset is not None else Patient.objects, pk=pk)
+    if queryset is not None:
+        patient = get_object_or_404(queryset, pk=pk)
+    else:
+        rows = _patient_rows(pk)
+        if not rows:
+            raise Http404("No patient matches the given query.")
+        patient = Patient.from_db(DEFAULT_DB_ALIAS, _PATIENT_FIELDS, rows[0])
     if adding:
         patient.refuse_new_records()
     return patient
