@@ -5,9 +5,10 @@ summary and the referral letter. A constant number of queries, whatever the hist
 import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -260,21 +261,48 @@ _timeline_rows = CompiledRows(_timeline_rows_of)
 _timeline_rows_since = CompiledRows(_timeline_rows_of, types=(int, dt.datetime))
 
 
+@cache
+def _attnames(model: type[Procedure]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+@cache
+def _timeline_procedures(model: type[Procedure], *, since: bool) -> CompiledRows:
+    """The procedures of `model` in the patient's current sessions (from a moment, with
+    `since`), the sessions _timeline_rows reads: compiled once for each modality."""
+
+    def build(patient_pk: int, start: dt.datetime | None = None) -> "QuerySet[Any, tuple]":
+        rows = model.objects.filter(session__patient_id=patient_pk, session__archived_at=None)
+        if start is not None:
+            rows = rows.filter(session__performed_at__gte=start)
+        return rows.values_list(*_attnames(model))
+
+    return CompiledRows(build, types=(int, dt.datetime) if since else (int,))
+
+
 def timeline_sessions_since(
     patient, since: dt.date | None, modalities: Collection[str]
 ) -> list[TimelineSession]:
     """The patient's current sessions from the day `since` (all when None), oldest first, as
     the progress timeline draws them. The sessions and their clinicians are read as plain rows;
     only the procedures are model instances (their summaries need them), one query for each of
-    `modalities`, the modalities these sessions had."""
+    `modalities`, the modalities these sessions had. Each query is compiled once per process."""
     if since is None:
         rows = _timeline_rows(patient.pk)
     else:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
         rows = _timeline_rows_since(patient.pk, start)
     found: dict[int, list] = {}
-    for _model, procedures in _procedures_of([row[0] for row in rows], modalities):
-        for procedure in procedures:
+    for model in PROCEDURE_MODELS:
+        if not rows or model.MODALITY.value not in modalities:
+            continue
+        names = _attnames(model)
+        if since is None:
+            values = _timeline_procedures(model, since=False)(patient.pk)
+        else:
+            values = _timeline_procedures(model, since=True)(patient.pk, start)
+        for row in values:
+            procedure = model.from_db(DEFAULT_DB_ALIAS, names, row)
             found.setdefault(procedure.session_id, []).append(procedure)
     made = []
     for pk, performed_at, first_name, last_name, username in rows:
