@@ -1,19 +1,21 @@
 """The treatment history section of the patient chart (registered in clinic.panels)."""
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, Window, prefetch_related_objects
+from django.db.models import Count, F, Q, QuerySet, Window, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from clinic.lib.compiled import CompiledRows
 from clinic.panels import Panel, register_chart_panel
 from patients.models import ConsentUse
 from treatments.modalities import Modality
 from treatments.modality_sql import session_modalities_sql
-from treatments.models import AdverseEvent, ClinicalPhoto, TreatmentSession
+from treatments.models import AdverseEvent, ClinicalPhoto, ReferralLetter, TreatmentSession
 from treatments.outcomes import FOLLOW_UP_DAYS, response_per_modality
 from treatments.patient_outcomes import (
     LatestSession,
@@ -237,6 +239,25 @@ def timeline_window(days: list[dt.date], *, whole: bool) -> dt.date | None:
     return since if min(days) < since else None
 
 
+@dataclass(frozen=True, slots=True)
+class LetterLink:
+    """A referral letter as the timeline links to it."""
+
+    pk: int
+    recipient: str
+    updated_at: dt.datetime
+
+
+def _letter_links_of(patient_pk: int) -> "QuerySet[ReferralLetter, tuple[int, str, dt.datetime]]":
+    return ReferralLetter.objects.filter(patient_id=patient_pk).values_list(
+        "pk", "recipient", "updated_at"
+    )
+
+
+# Newest first (the model's ordering); compiled once.
+_letter_links = CompiledRows(_letter_links_of)
+
+
 def outcomes_panel(request, patient) -> dict:
     """The progress timeline (scores with sessions and photo dates on one time axis) over the
     last year of the patient's history, or all of it on request, and the response per modality
@@ -272,7 +293,7 @@ def outcomes_panel(request, patient) -> dict:
         ],
         "legend": [(v, labels.get(v, v), MODALITY_LETTERS.get(v, "?")) for v in used],
         "follow_up_days": FOLLOW_UP_DAYS,
-        "letters": list(patient.referral_letters.only("pk", "recipient", "updated_at")),
+        "letters": [LetterLink(*row) for row in _letter_links(patient.pk)],
     }
 
 

@@ -104,3 +104,20 @@ def test_letter_page_query_count_is_flat(
     history(patient, dermatologist, sessions=6, start=dt.date(2025, 1, 1))
     with django_assert_max_num_queries(18):
         assert derm_client.get(new_url(patient)).status_code == 200
+
+
+def test_the_progress_timeline_links_the_patients_letters_newest_first(
+    derm_client, dermatologist, patient
+):
+    older = make_letter(patient, dermatologist)
+    ReferralLetter.objects.filter(pk=older.pk).update(
+        recipient="Dr A. Older & Co", created_at=older.created_at - dt.timedelta(days=3)
+    )
+    newer = make_letter(patient, dermatologist)
+    make_letter(PatientFactory(), dermatologist)  # another patient's
+    html = derm_client.get(f"/patients/{patient.pk}/?tab=progress").content.decode()
+    links = html.split("data-letters>", 1)[1].split("</p>", 1)[0]
+    assert links.count("<a ") == 2
+    assert links.index(f"/letters/{newer.pk}/") < links.index(f"/letters/{older.pk}/")
+    assert "Dr A. Older &amp; Co" in links
+    assert newer.updated_at.strftime("%-d %b %Y") in links
