@@ -10,16 +10,16 @@ requests: a role change or a deactivation is seen by the next request, as before
 """
 
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol, cast
+from typing import Protocol, cast
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import Model, QuerySet
 from django.db.models.expressions import RawSQL
 
-from clinic.lib.compiled import CompiledRows
+from clinic.lib.compiled import CompiledInstances
 
 # Where the group names are kept on the user object (clinic.roles.role_of reads them).
 GROUP_NAMES_ATTR = "_clinic_group_names"
@@ -100,20 +100,16 @@ def _keep_access(user: User | AnonymousUser, rows: Iterable[Sequence[str]]) -> N
             caches._group_perm_cache = found["group"]
 
 
-_USER_FIELDS = [field.attname for field in User._meta.concrete_fields]
-
-
-def _user_row(user_pk: int) -> "QuerySet[User, tuple[Any, ...]]":
-    """The user's row with their access folded into `clinic_access` (the last column)."""
+def _users(user_pk: int) -> "QuerySet[User]":
+    """The user with their access folded into `clinic_access`."""
     aggregate = "string_agg" if connection.vendor == "postgresql" else "group_concat"
     access = RawSQL(_ACCESS_OF_USER_SQL.format(aggregate=aggregate), [_SEPARATOR])  # noqa: S611 - fixed SQL
-    rows = User._default_manager.annotate(clinic_access=access).filter(pk=user_pk)
-    return rows.values_list(*_USER_FIELDS, "clinic_access")
+    return User._default_manager.annotate(clinic_access=access).filter(pk=user_pk)
 
 
 # Every signed-in request reads its user: compiled once (building the query with its access
 # subquery cost about half a millisecond a request).
-_user_rows = CompiledRows(_user_row)
+_user = CompiledInstances(User, _users, annotations=("clinic_access",))
 
 
 class ClinicBackend(ModelBackend):
@@ -121,12 +117,11 @@ class ClinicBackend(ModelBackend):
     all), and whose permission lookups for another user cost one query (`load_access`)."""
 
     def get_user(self, user_id: int) -> User | None:
-        rows = _user_rows(user_id)
-        if not rows:
+        found = _user(user_id)
+        if not found:
             return None
-        *values, folded = rows[0]
-        user = User.from_db(DEFAULT_DB_ALIAS, _USER_FIELDS, values)
-        folded = folded or ""
+        user = found[0]
+        folded: str = getattr(user, "clinic_access", None) or ""
         _keep_access(user, (item.split(":", 1) for item in folded.split(_SEPARATOR) if item))
         return user if self.user_can_authenticate(user) else None
 

@@ -4,27 +4,17 @@ Checking the permission before the lookup means a refused user learns nothing, n
 the id exists.
 """
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied
-from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clinic.lib.compiled import CompiledRows
+from clinic.lib.compiled import CompiledInstances
 from patients.models import Patient, PhotoConsent, ScarAssessment
-
-_PATIENT_FIELDS = [field.attname for field in Patient._meta.concrete_fields]
-
-
-def _patient_row(pk: int) -> "QuerySet[Patient, tuple[Any, ...]]":
-    return Patient.objects.filter(pk=pk).values_list(*_PATIENT_FIELDS)
-
 
 # Every chart page reads its patient: compiled once (building the query of some thirty columns
 # cost more than running it).
-_patient_rows = CompiledRows(_patient_row)
+_patient = CompiledInstances(Patient, lambda pk: Patient.objects.filter(pk=pk))
 
 
 def get_patient_for_user(
@@ -42,10 +32,10 @@ def get_patient_for_user(
     if queryset is not None:
         patient = get_object_or_404(queryset, pk=pk)
     else:
-        rows = _patient_rows(pk)
-        if not rows:
+        found = _patient(pk)
+        if not found:
             raise Http404("No patient matches the given query.")
-        patient = Patient.from_db(DEFAULT_DB_ALIAS, _PATIENT_FIELDS, rows[0])
+        patient = found[0]
     if adding:
         patient.refuse_new_records()
     return patient

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from django.db import DEFAULT_DB_ALIAS, connection
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from clinic.lib.compiled import CompiledRows
+from clinic.lib.compiled import CompiledInstances, CompiledRows
 from clinic.templatetags.clinic_format import url_for
 from patients.models import ScarAssessment
 from patients.scoring import EccaScarType
@@ -262,22 +262,15 @@ _timeline_rows_since = CompiledRows(_timeline_rows_of, types=(int, dt.datetime))
 
 
 @cache
-def _attnames(model: type[Procedure]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-@cache
-def _timeline_procedures(model: type[Procedure], *, since: bool) -> CompiledRows:
+def _timeline_procedures(model: type[Procedure], *, since: bool) -> CompiledInstances:
     """The procedures of `model` in the patient's current sessions (from a moment, with
     `since`), the sessions _timeline_rows reads: compiled once for each modality."""
 
-    def build(patient_pk: int, start: dt.datetime | None = None) -> "QuerySet[Any, tuple]":
+    def build(patient_pk: int, start: dt.datetime | None = None) -> QuerySet:
         rows = model.objects.filter(session__patient_id=patient_pk, session__archived_at=None)
-        if start is not None:
-            rows = rows.filter(session__performed_at__gte=start)
-        return rows.values_list(*_attnames(model))
+        return rows if start is None else rows.filter(session__performed_at__gte=start)
 
-    return CompiledRows(build, types=(int, dt.datetime) if since else (int,))
+    return CompiledInstances(model, build, types=(int, dt.datetime) if since else (int,))
 
 
 def timeline_sessions_since(
@@ -296,13 +289,11 @@ def timeline_sessions_since(
     for model in PROCEDURE_MODELS:
         if not rows or model.MODALITY.value not in modalities:
             continue
-        names = _attnames(model)
         if since is None:
-            values = _timeline_procedures(model, since=False)(patient.pk)
+            procedures = _timeline_procedures(model, since=False)(patient.pk)
         else:
-            values = _timeline_procedures(model, since=True)(patient.pk, start)
-        for row in values:
-            procedure = model.from_db(DEFAULT_DB_ALIAS, names, row)
+            procedures = _timeline_procedures(model, since=True)(patient.pk, start)
+        for procedure in procedures:
             found.setdefault(procedure.session_id, []).append(procedure)
     made = []
     for pk, performed_at, first_name, last_name, username in rows:

@@ -9,16 +9,18 @@ real values. The text is the same on every run, so PostgreSQL keeps the statemen
 Parameters are integers, or date-times compared with a DateTimeField: each reaches the SQL as the
 database adapts it (a date-time becomes UTC text on SQLite), so the real value is adapted the
 same way. Values come back as the queryset itself gives them (its converters are applied).
+`CompiledInstances` does the same for a model's rows and makes them instances (Model.from_db),
+for code that needs the model's methods.
 """
 
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 # Stand-ins, by type: negative numbers no primary key takes, and instants in 1901; values no
@@ -29,6 +31,7 @@ _STAND_INS: dict[type, tuple[Any, ...]] = {
 }
 
 Row = tuple[Any, ...]
+M = TypeVar("M", bound=Model)
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,35 @@ class CompiledRows:
             converters=compiler.get_converters(fields),
             columns=compiler.col_count if compiler.has_extra_select else 0,
         )
+
+
+class CompiledInstances(Generic[M]):
+    """`build(*arguments)` returns a queryset of `model`; calling this returns its rows as model
+    instances, every concrete field read (as Model.from_db expects) and each of `annotations`
+    set as an attribute, the SQL compiled once as by CompiledRows."""
+
+    def __init__(
+        self,
+        model: type[M],
+        build: Callable[..., "QuerySet[M]"],
+        types: tuple[type, ...] = (int,),
+        annotations: tuple[str, ...] = (),
+    ):
+        self._model = model
+        self._fields = [field.attname for field in model._meta.concrete_fields]
+        self._annotations = annotations
+        columns = [*self._fields, *annotations]
+        self._rows = CompiledRows(lambda *values: build(*values).values_list(*columns), types)
+
+    def __call__(self, *values: Any, using: str = "default") -> list[M]:
+        count = len(self._fields)
+        made = []
+        for row in self._rows(*values, using=using):
+            instance = self._model.from_db(using, self._fields, row[:count])
+            for name, value in zip(self._annotations, row[count:], strict=True):
+                setattr(instance, name, value)
+            made.append(instance)
+        return made
 
 
 def _adapted(value: Any, kind: type, connection: Any) -> Any:

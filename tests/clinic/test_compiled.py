@@ -6,10 +6,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.db.models import Count
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from clinic.lib.compiled import CompiledRows
+from clinic.lib.compiled import CompiledInstances, CompiledRows
 from patients.models import Patient, ScarAssessment
 from patients.models.assessment import _chart_rows_of
 from scheduling.models import Appointment
@@ -125,3 +126,18 @@ def test_date_times_are_adapted_as_the_orm_adapts_them():
         compiled(patient.pk, dt.datetime(2026, 6, 1, 12, 0))  # naive: which 12:00?
     with pytest.raises(ValueError):
         CompiledRows(since, types=(int, str))
+
+
+def test_instances_are_the_stored_rows_with_their_annotations():
+    first, second = PatientFactory(), PatientFactory()
+    ScarAssessmentFactory(patient=first)
+
+    def with_count(pk: int):
+        return Patient.objects.filter(pk=pk).annotate(visits=Count("assessments"))
+
+    patients = CompiledInstances(Patient, with_count, annotations=("visits",))
+    (found,) = patients(first.pk)
+    assert found == first and found.first_name == first.first_name and found.visits == 1
+    assert not found._state.adding and found._state.db == "default"
+    assert patients(second.pk)[0].visits == 0
+    assert patients(second.pk + 1000) == []
