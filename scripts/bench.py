@@ -108,8 +108,9 @@ def ensure_wrk() -> str:
     return shutil.which("wrk") or sys.exit("wrk is not available")
 
 
-def manage(*args: str) -> None:
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=ENV, check=True)  # noqa: S603
+def manage(*args: str, database_url: str = DATABASE_URL) -> None:
+    env = {**ENV, "DATABASE_URL": database_url}
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)  # noqa: S603
 
 
 SETUP = r"""
@@ -172,12 +173,8 @@ print("BENCH " + json.dumps({
 
 
 def prepare(database_url: str) -> dict:
-    ENV["DATABASE_URL"] = database_url
-    try:
-        manage("migrate", "--noinput", "-v0")
-        manage("collectstatic", "--noinput", "-v0")
-    finally:
-        ENV["DATABASE_URL"] = DATABASE_URL
+    manage("migrate", "--noinput", "-v0", database_url=database_url)
+    manage("collectstatic", "--noinput", "-v0", database_url=database_url)
     out = subprocess.run(  # noqa: S603
         [PYTHON, "-c", SETUP],
         cwd=ROOT,
