@@ -200,7 +200,11 @@ def _booking_links() -> Callable[[Column, dt.datetime], str]:
 def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> CalendarPage:
     """The day in a column per dermatologist; of its cancelled and no-show visits the first
     `off_grid_first` are listed (None: all). The same for day_by_room and week_of."""
-    # 3 queries: the day's visits (visits.page_visits).
+    # 1 query: who takes appointments; anyone else booked that day gets a column too.
+    # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
+    people = {user.pk: cast(User, user) for user in dermatologists()}
+    # 3 queries: the day's visits, named from `people` (visits.page_visits), which gains anyone
+    # else they name (1 more query, only then).
     visits = page_visits(
         starts_within(*clock.day_bounds(day)),
         columns={
@@ -210,12 +214,8 @@ def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHO
             "last_name": "dermatologist__last_name",
         },
         off_grid_first=off_grid_first,
+        people=people,
     )
-    # 1 query: who takes appointments; anyone else booked that day gets a column too.
-    # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
-    people = {user.pk: cast(User, user) for user in dermatologists()}
-    for visit in visits.active:
-        people.setdefault(visit.dermatologist_id, visit.dermatologist)
     for pk, username, first_name, last_name in visits.off_grid_columns:
         if pk not in people:
             people[pk] = User(pk=pk, username=username, first_name=first_name, last_name=last_name)
@@ -245,13 +245,17 @@ def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHO
 
 
 def day_by_room(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> CalendarPage:
-    # 3 queries: the day's visits; 1 query: the rooms in use (plus any booked that day).
+    # 1 query: every room (a clinic has a few), to name the visits' rooms; 3 queries: the
+    # day's visits (visits.page_visits). The rooms in use are columns, and any other room
+    # booked that day.
+    every_room = {room.pk: room for room in Room.objects.all()}
     visits = page_visits(
         starts_within(*clock.day_bounds(day)),
         columns={"pk": "room_id", "name": "room__name"},
         off_grid_first=off_grid_first,
+        rooms=every_room,
     )
-    rooms = {room.pk: room for room in Room.objects.filter(active=True)}
+    rooms = {pk: room for pk, room in every_room.items() if room.active}
     for visit in visits.active:
         if visit.room is not None:
             rooms.setdefault(visit.room.pk, visit.room)
@@ -294,6 +298,7 @@ def week_of(
         Q(dermatologist=dermatologist) & starts_within(start, end),
         columns={"day": TruncDate("starts_at")},  # the day in the clinic's time zone
         off_grid_first=off_grid_first,
+        people={dermatologist.pk: dermatologist},
     )
     hours = clock.clinic_hours()
     today = clock.today()
