@@ -31,6 +31,17 @@ def is_valid_generated_mrn(mrn: str) -> bool:
     return luhn_check_digit(digits[:-1]) == int(digits[-1])
 
 
+def whole_generated_mrn(text: str) -> str | None:
+    """The generated MRN `text` spells out in full, with or without its hyphen ("4821-3375",
+    "48213375"), as stored; None for anything else (a fragment, a wrong check digit, an
+    imported MRN)."""
+    mrn = normalise_mrn(text)
+    if not re.fullmatch(r"\d{4}-?\d{4}", mrn) or not is_valid_generated_mrn(mrn):
+        return None
+    digits = mrn.replace("-", "")
+    return f"{digits[:4]}-{digits[4:]}"
+
+
 def new_mrn() -> str:
     body = f"{secrets.randbelow(9_000_000) + 1_000_000}"
     digits = body + str(luhn_check_digit(body))

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from patients.identifiers import new_mrn
 from patients.models import Patient
 from tests.factories import PatientFactory
 
@@ -173,3 +174,23 @@ def test_page_number_past_the_end_shows_the_last_page(desk_client):
 
     assert response.status_code == 200
     assert response.context["page"].number == 2
+
+
+def test_a_whole_generated_mrn_finds_that_patient_and_a_fragment_looks_within_mrns(db):
+    whole = new_mrn()
+    digits = whole.replace("-", "")
+    patient = PatientFactory(first_name="Iris", last_name="Pike", mrn=whole, phone="")
+    # An imported MRN that happens to contain it, and a phone number with its digits.
+    imported = PatientFactory(first_name="Olu", last_name="Bank", mrn=f"X{whole}", phone="")
+    caller = PatientFactory(first_name="Ann", last_name="Call", phone=f"0{digits}00")
+
+    assert set(Patient.objects.search(whole)) == {patient, caller}
+    assert set(Patient.objects.search(f" {digits} ")) == {patient, caller}  # hyphen left out
+    assert set(Patient.objects.search(whole[:7])) == {patient, imported, caller}
+
+
+def test_a_number_with_a_wrong_check_digit_is_looked_for_within_mrns(db):
+    whole = new_mrn()
+    wrong = whole[:-1] + str((int(whole[-1]) + 1) % 10)
+    imported = PatientFactory(mrn=f"{wrong}7", phone="")
+    assert set(Patient.objects.search(wrong)) == {imported}

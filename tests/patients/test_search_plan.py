@@ -41,6 +41,18 @@ def test_the_search_uses_the_trigram_indexes(query, indexes):
         assert index in used, used
 
 
+def test_a_whole_generated_mrn_is_looked_up_not_searched_for_within_mrns():
+    PatientFactory.create_batch(3)
+    # 4967-4195: a generated MRN, its check digit right. MRNs' digits share their trigrams with
+    # thousands of others: the trigram index is left for fragments.
+    used = plan(Patient.objects.search("4967-4195").order_by())
+    assert "patient_mrn_unique" in used, used
+    assert "patient_phone_digits_trgm" in used, used
+    assert "patient_mrn_trgm" not in used, used
+    fragment = plan(Patient.objects.search("4967-419").order_by())
+    assert "patient_mrn_trgm" in fragment, fragment
+
+
 def test_the_patient_list_reads_its_page_and_count_with_the_indexes_too():
     PatientFactory(first_name="Ada", last_name="Lovelace")
     # As the list with archived patients included: on one row, the partial indexes of active
