@@ -46,7 +46,9 @@ BASE = f"http://127.0.0.1:{PORT}"
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "2"))
 CONNECTIONS = 16
-SINGLE_REQUESTS = 9
+# Per page and server: on a fast machine a page takes 3-10 ms, and one stray millisecond in nine
+# requests moved a demo ratio by 0.3x from one run to the next.
+SINGLE_REQUESTS = 31
 # Warm-up requests per page and server: both workers load the page's code and templates, and
 # each worker's connection runs the page's queries past psycopg's prepare threshold (5 runs), so
 # the timed requests use prepared statements as a server that has been up a while does.
