@@ -204,21 +204,13 @@ def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHO
     # The project's users are django.contrib.auth's default User (AUTH_USER_MODEL is not set).
     people = {user.pk: cast(User, user) for user in dermatologists()}
     # 3 queries: the day's visits, named from `people` (visits.page_visits), which gains anyone
-    # else they name (1 more query, only then).
+    # else they name, cancelled visits included (1 more query, only then).
     visits = page_visits(
         starts_within(*clock.day_bounds(day)),
-        columns={
-            "pk": "dermatologist_id",
-            "username": "dermatologist__username",
-            "first_name": "dermatologist__first_name",
-            "last_name": "dermatologist__last_name",
-        },
+        column="dermatologist_id",
         off_grid_first=off_grid_first,
         people=people,
     )
-    for pk, username, first_name, last_name in visits.off_grid_columns:
-        if pk not in people:
-            people[pk] = User(pk=pk, username=username, first_name=first_name, last_name=last_name)
     today = clock.today()
     # Each column links to its dermatologist's week: the address is worked out once.
     week_path = reverse("scheduling:week", args=[_PLACEHOLDER]).split(str(_PLACEHOLDER))
@@ -251,7 +243,7 @@ def day_by_room(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> Ca
     every_room = {room.pk: room for room in Room.objects.all()}
     visits = page_visits(
         starts_within(*clock.day_bounds(day)),
-        columns={"pk": "room_id", "name": "room__name"},
+        column="room_id",
         off_grid_first=off_grid_first,
         rooms=every_room,
     )
@@ -259,9 +251,9 @@ def day_by_room(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> Ca
     for visit in visits.active:
         if visit.room is not None:
             rooms.setdefault(visit.room.pk, visit.room)
-    for pk, name in visits.off_grid_columns:
-        if pk is not None and pk not in rooms:
-            rooms[pk] = Room(pk=pk, name=name)
+    for pk in visits.off_grid_columns:
+        if pk is not None:
+            rooms.setdefault(pk, every_room[pk])
     today = clock.today()
     columns = [
         Column(
@@ -296,14 +288,14 @@ def week_of(
     # 3 queries: the dermatologist's visits that week.
     visits = page_visits(
         Q(dermatologist=dermatologist) & starts_within(start, end),
-        columns={"day": TruncDate("starts_at")},  # the day in the clinic's time zone
+        column=TruncDate("starts_at"),  # the day in the clinic's time zone
         off_grid_first=off_grid_first,
         people={dermatologist.pk: dermatologist},
     )
     hours = clock.clinic_hours()
     today = clock.today()
     booked_days = {a.local_starts_at.date() for a in visits.active}
-    booked_days.update(day for (day,) in visits.off_grid_columns)
+    booked_days.update(visits.off_grid_columns)
     days = [monday + dt.timedelta(days=n) for n in range(7)]
     day_path = reverse("scheduling:day")
     columns = [

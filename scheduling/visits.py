@@ -144,20 +144,20 @@ def calendar_visits(where: Q) -> list[Visit]:
 class PageVisits:
     """A calendar page's visits: every visit that holds its slot; the cancelled and no-show ones
     (they free their slot and are listed under the grid), the first of them or all; how many
-    of those there are; and the columns they fall in (a row per column: a cancellation alone
+    of those there are; and the columns they fall in (a key per column: a cancellation alone
     still opens its dermatologist's, room's or day's column, someone no longer taking
     appointments, a room out of use, a closed day)."""
 
     active: list[Visit]
     off_grid: list[Visit]
     off_grid_total: int
-    off_grid_columns: list[tuple[Any, ...]]
+    off_grid_columns: list[Any]
 
 
 def page_visits(
     where: Q,
     *,
-    columns: dict[str, str | Expression],
+    column: str | Expression,
     off_grid_first: int | None,
     people: dict[int, User] | None = None,
     rooms: dict[int, Room] | None = None,
@@ -165,13 +165,15 @@ def page_visits(
     """The visits matching `where` (on Appointment) for a calendar page, in three queries
     whatever the number of visits: those holding a slot, by start time; the first
     `off_grid_first` cancelled and no-show ones (None: all); and, over the appointments alone,
-    how many cancelled and no-show visits each column has, a row of `columns` (name: field or
-    expression) and the count. A busy day's 300 cancellations were read and joined to their
-    patients to list twenty: 40 % of the day view's database time.
+    how many cancelled and no-show visits each column has, the column's key (`column`: a field,
+    "dermatologist_id" or "room_id", or an expression) and the count. A busy day's 300
+    cancellations were read and joined to their patients to list twenty: 40 % of the day view's
+    database time.
 
     `people` and `rooms` (by primary key) are the dermatologists and rooms the page has read
     already: the visits are then read without theirs and named from these, which are completed
-    with anyone and any room else they name (one more query for each, only then)."""
+    with anyone and any room else the visits or the columns name (one more query for each, only
+    then)."""
     names = _Names(people, rooms)
     rows = names.rows()
     active = _visits(rows.filter(where, status__in=ACTIVE_STATUSES), names)
@@ -179,21 +181,30 @@ def page_visits(
     off_grid = _visits(
         off_grid_rows if off_grid_first is None else off_grid_rows[:off_grid_first], names
     )
-    names.complete()
-    expressions = {name: value for name, value in columns.items() if not isinstance(value, str)}
-    names_of_columns = [name if name in expressions else value for name, value in columns.items()]
+    cancelled = Appointment.objects.filter(where, status__in=INACTIVE_STATUSES)
+    if not isinstance(column, str):
+        cancelled = cancelled.annotate(column=column)
     per_column = list(
-        Appointment.objects.filter(where, status__in=INACTIVE_STATUSES)
-        .annotate(**expressions)
-        .values_list(*names_of_columns)
+        cancelled.values_list(column if isinstance(column, str) else "column")
         .annotate(count=Count("pk"))
         .order_by()
     )
+    keys = [key for key, _ in per_column]
+    # Someone or a room named by cancellations alone has a column too, named like the visits.
+    if column == "dermatologist_id":
+        for pk in keys:
+            if pk not in names.people:
+                names.person(pk)
+    elif column == "room_id":
+        for pk in keys:
+            if pk is not None and pk not in names.rooms:
+                names.room(pk)
+    names.complete()
     return PageVisits(
         active=active,
         off_grid=off_grid,
-        off_grid_total=sum(row[-1] for row in per_column),
-        off_grid_columns=[row[:-1] for row in per_column],
+        off_grid_total=sum(count for _, count in per_column),
+        off_grid_columns=keys,
     )
 
 
@@ -230,8 +241,10 @@ class _Names:
     def rows(self) -> "QuerySet[Appointment, tuple[Any, ...]]":
         return _rows(dermatologists=self.people_in_rows, rooms=self.rooms_in_rows)
 
-    def person(self, pk: int, row: tuple[Any, ...]) -> User:
-        if self.people_in_rows:
+    def person(self, pk: int, row: tuple[Any, ...] | None = None) -> User:
+        """The dermatologist `pk`, from the visit's `row` when it carries their name, or to be
+        named by complete()."""
+        if row is not None and self.people_in_rows:
             username, first_name, last_name = row[11:14]
             person = User(pk=pk, username=username, first_name=first_name, last_name=last_name)
         else:
@@ -240,8 +253,8 @@ class _Names:
         self.people[pk] = person
         return person
 
-    def room(self, pk: int, row: tuple[Any, ...]) -> Room:
-        if self.rooms_in_rows:
+    def room(self, pk: int, row: tuple[Any, ...] | None = None) -> Room:
+        if row is not None and self.rooms_in_rows:
             room = Room(pk=pk, name=row[-1])
         else:
             room = Room(pk=pk)
