@@ -205,11 +205,14 @@ def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHO
     people = {user.pk: cast(User, user) for user in dermatologists()}
     # 3 queries: the day's visits, named from `people` (visits.page_visits), which gains anyone
     # else they name, cancelled visits included (1 more query, only then).
+    bounds = clock.day_bounds(day)
     visits = page_visits(
-        starts_within(*clock.day_bounds(day)),
+        starts_within(*bounds),
         column="dermatologist_id",
         off_grid_first=off_grid_first,
         people=people,
+        window=bounds,
+        key=("day", day),
     )
     today = clock.today()
     # Each column links to its dermatologist's week: the address is worked out once.
@@ -241,11 +244,14 @@ def day_by_room(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> Ca
     # day's visits (visits.page_visits). The rooms in use are columns, and any other room
     # booked that day.
     every_room = {room.pk: room for room in Room.objects.all()}
+    bounds = clock.day_bounds(day)
     visits = page_visits(
-        starts_within(*clock.day_bounds(day)),
+        starts_within(*bounds),
         column="room_id",
         off_grid_first=off_grid_first,
         rooms=every_room,
+        window=bounds,
+        key=("rooms", day),
     )
     rooms = {pk: room for pk, room in every_room.items() if room.active}
     for visit in visits.active:
@@ -291,6 +297,8 @@ def week_of(
         column=TruncDate("starts_at"),  # the day in the clinic's time zone
         off_grid_first=off_grid_first,
         people={dermatologist.pk: dermatologist},
+        window=(start, end),
+        key=("week", dermatologist.pk, monday),
     )
     hours = clock.clinic_hours()
     today = clock.today()

@@ -282,3 +282,21 @@ class CalendarFeed(models.Model):
             user=user, defaults={"token_hash": cls.hash(token), "created_at": timezone.now()}
         )
         return token
+
+
+class CalendarChange(models.Model):
+    """A row for each write that can change what a calendar page shows, written by the database
+    itself (triggers, scheduling migration 0004) so that no path can miss one: the day (UTC) of
+    each appointment added, changed or removed, before and after; none for a patient, user or
+    room renamed, which can change any day. Only ever added to: a page reads how many rows its
+    days have and the highest id (visits.calendar_version), which moves with every committed
+    write and never comes back to an earlier value."""
+
+    id = models.BigAutoField(primary_key=True)
+    day = models.DateField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["day", "id"], name="calendar_change_day_idx")]
+
+    def __str__(self) -> str:
+        return f"Calendar change {self.pk} ({self.day or 'names'})"

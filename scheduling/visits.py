@@ -7,20 +7,25 @@ as `for_grid`); a dermatologist or room appears in many visits and is made once.
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import CharField, Count, Expression, Func, Q, QuerySet
+from django.db import connection
+from django.db.models import CharField, Count, Expression, Func, Max, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from scheduling.clock import local
 from scheduling.models import (
     ACTIVE_STATUSES,
     INACTIVE_STATUSES,
     Appointment,
+    CalendarChange,
     Room,
     VisitDisplay,
 )
@@ -154,7 +159,107 @@ class PageVisits:
     off_grid_columns: list[Any]
 
 
+def calendar_version(start: dt.datetime, end: dt.datetime) -> tuple[int, int | None]:
+    """What the calendar between `start` and `end` has been written to so far: how many
+    CalendarChange rows its days (in UTC) and the renames have, and the highest id. Every write
+    committed since it was read changes it (a row more, whoever's transaction took the id), and
+    it never comes back to a value it had."""
+    first = start.astimezone(dt.UTC).date()
+    last = (end - dt.timedelta(microseconds=1)).astimezone(dt.UTC).date()
+    found = CalendarChange.objects.filter(
+        Q(day__range=(first, last)) | Q(day__isnull=True)
+    ).aggregate(rows=Count("id"), last=Max("id"))
+    return found["rows"], found["last"]
+
+
+@dataclass(frozen=True)
+class _Kept:
+    version: tuple[int, int | None]
+    visits: PageVisits
+    people: dict[int, User]  # everyone the visits and columns name, and every room
+    rooms: dict[int, Room]
+
+
+# Per process, the last pages' visits with the version they were read at. A front desk reloads
+# the day many times between two bookings: on a busy day reading and naming its 600 visits was
+# half of the page's time. Some 300 KB a busy day; pages beyond the last few are read again.
+_KEPT: "OrderedDict[Hashable, _Kept]" = OrderedDict()
+_KEPT_PAGES = 32
+_kept_lock = threading.Lock()
+
+
+def forget_kept_visits() -> None:
+    """Drops every page's kept visits (the tests start each from the database)."""
+    with _kept_lock:
+        _KEPT.clear()
+
+
 def page_visits(
+    where: Q,
+    *,
+    column: str | Expression,
+    off_grid_first: int | None,
+    people: dict[int, User] | None = None,
+    rooms: dict[int, Room] | None = None,
+    window: tuple[dt.datetime, dt.datetime] | None = None,
+    key: Hashable = None,
+) -> PageVisits:
+    """A calendar page's visits (_read_page_visits, which says what they are and what `people`
+    and `rooms` do). With the page's `key` and the `window` of time that `where` lies in, they
+    are kept (_KEPT) and given again while the window's calendar_version stays the same: one
+    query instead of three, and no visit read or named again. The version is read before the
+    visits, so visits kept may be newer than their version (a write committed in between), never
+    older."""
+    if key is None or window is None:
+        return _read_page_visits(
+            where, column=column, off_grid_first=off_grid_first, people=people, rooms=rooms
+        )
+    version = calendar_version(*window)
+    # Visits carry wall-clock times: the time zone is part of what they are.
+    kept_as = (
+        connection.alias,
+        key,
+        off_grid_first,
+        people is None,
+        rooms is None,
+        timezone.get_current_timezone_name(),
+    )
+    with _kept_lock:
+        kept = _KEPT.get(kept_as)
+        if kept is not None:
+            _KEPT.move_to_end(kept_as)
+    if kept is not None and kept.version == version:
+        if people is not None:
+            for pk, person in kept.people.items():
+                people.setdefault(pk, person)
+        if rooms is not None:
+            for pk, room in kept.rooms.items():
+                rooms.setdefault(pk, room)
+        return kept.visits
+    visits = _read_page_visits(
+        where, column=column, off_grid_first=off_grid_first, people=people, rooms=rooms
+    )
+    # Who and which rooms the visits and columns name, to be named again on the kept visits'
+    # pages (not everyone the page passed: someone may stop taking appointments).
+    named_people = {v.dermatologist_id: v.dermatologist for v in (*visits.active, *visits.off_grid)}
+    named_rooms = {
+        v.room_id: v.room
+        for v in (*visits.active, *visits.off_grid)
+        if v.room_id is not None and v.room is not None
+    }
+    if column == "dermatologist_id" and people is not None:
+        named_people.update((pk, people[pk]) for pk in visits.off_grid_columns)
+    elif column == "room_id" and rooms is not None:
+        named_rooms.update((pk, rooms[pk]) for pk in visits.off_grid_columns if pk is not None)
+    with _kept_lock:
+        _KEPT[kept_as] = _Kept(version, visits, named_people, named_rooms)
+        _KEPT.move_to_end(kept_as)
+        while len(_KEPT) > _KEPT_PAGES:
+            _KEPT.popitem(last=False)
+    return visits
+
+
+def _read_page_visits(
     where: Q,
     *,
     column: str | Expression,

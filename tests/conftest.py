@@ -5,7 +5,17 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from clinic.roles import Role
 from clinic.two_factor import PENDING_SESSION_KEY, VERIFIED, requires_two_factor
+from scheduling.visits import forget_kept_visits
 from tests.factories import PatientFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _calendar_read_afresh():
+    """Each test's calendar pages start from the database: visits kept by an earlier test's
+    pages belong to rolled-back rows (and SQLite may give the next test's rows the same ids)."""
+    forget_kept_visits()
+    yield
+    forget_kept_visits()
 
 
 @pytest.fixture
