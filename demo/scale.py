@@ -216,6 +216,7 @@ class Generator:
             ("assessments", self.assessments),
             ("sessions", self.sessions),
             ("appointments", self.appointments),
+            ("calendar_changes", self.calendar_changes),
             ("photos", self.photos),
             ("access_logs", self.access_logs),
         ]
@@ -572,6 +573,13 @@ class Generator:
                     "derm": self.dermatologists[0].pk,
                 },
             )
+            return cursor.rowcount
+
+    def calendar_changes(self) -> int:
+        """The calendar's change log as the appointments' writes would have left it, and a
+        patient in a hundred renamed: what a page's version reads (scheduling.visits)."""
+        with connection.cursor() as cursor:
+            cursor.execute(sql.CALENDAR_CHANGES, {"renames": self.sizes.patients // 100})
             return cursor.rowcount
 
     def access_logs(self) -> int:

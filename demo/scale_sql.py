@@ -118,3 +118,16 @@ SELECT %(start)s + random() * (%(now)s - %(start)s),
   FROM generate_series(1, %(count)s) AS g
   JOIN seed_scale_patients p ON p.idx = (g::bigint * %(stride)s) %% %(n)s
 """
+
+# The calendar's change log (scheduling.CalendarChange) as five years of writes would have left
+# it: the bulk insert's trigger wrote one row a day, where a clinic writes one for each booking
+# and one for each later check-in, completion, cancellation or no-show; and renames (no day).
+CALENDAR_CHANGES = """
+    INSERT INTO scheduling_calendarchange (day)
+    SELECT (a.starts_at AT TIME ZONE 'UTC')::date
+      FROM scheduling_appointment a
+      JOIN generate_series(1, 3) AS write ON write <= CASE a.status
+            WHEN 'booked' THEN 1 WHEN 'completed' THEN 3 ELSE 2 END
+    UNION ALL
+    SELECT NULL FROM generate_series(1, %(renames)s)
+"""

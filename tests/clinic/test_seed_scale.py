@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from patients.models import AccessLog, Patient, ScarAssessment
-from scheduling.models import Appointment, Room
+from scheduling.models import Appointment, CalendarChange, Room
 from tests.factories import PatientFactory
 from treatments.models import ClinicalPhoto, CrossProcedure, SubcisionProcedure, TreatmentSession
 
@@ -48,6 +48,9 @@ def test_seed_scale_makes_every_table_to_size_within_the_constraints(db):
     assert Appointment.objects.count() == 4000
     assert ClinicalPhoto.objects.count() == 400
     assert AccessLog.objects.count() == 500
+    # A booking's write for every appointment at least, and the renames.
+    assert CalendarChange.objects.filter(day__isnull=False).count() >= 4000
+    assert CalendarChange.objects.filter(day__isnull=True).count() == 2
     assert Room.objects.count() == 6
     assert Appointment.objects.values("dermatologist").distinct().count() == 10
     # Both visits that hold their slot and cancelled / no-show ones, which free it.
