@@ -196,3 +196,28 @@ def test_kept_visits_are_not_shown_in_another_time_zone(desk_client, okafor, smi
     assert "09:00-09:30" in _day(desk_client)
     settings.TIME_ZONE = "UTC"  # 09:00 in London in June is 08:00 UTC
     assert "08:00-08:30" in _day(desk_client)
+
+
+def test_a_write_between_the_version_and_the_visits_is_read_again_next_time(
+    desk_client, okafor, smith, monkeypatch, django_assert_num_queries
+):
+    # The version is read first: visits kept may be newer than it, never older.
+    from scheduling import visits as module
+
+    read = module._read_page_visits
+    written = []
+
+    def read_after_a_booking(*args, **kwargs):
+        if not written:
+            written.append(_visit(okafor, smith, hhmm="15:00"))
+        return read(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_read_page_visits", read_after_a_booking)
+    first = _day(desk_client)
+    assert f'data-appointment="{written[0].pk}"' in first
+    # The kept visits' version is older than the day's: read again (all seven queries).
+    with django_assert_num_queries(7):
+        again = _day(desk_client)
+    assert f'data-appointment="{written[0].pk}"' in again
+    with django_assert_num_queries(4):
+        _day(desk_client)
