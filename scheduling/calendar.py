@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from clinic.lib.display import doctor_name
 from scheduling import clock
-from scheduling.models import Appointment, Room, dermatologists, starts_within
+from scheduling.models import Appointment, Room, dermatologists
 from scheduling.rules import ClinicHours
 from scheduling.visits import PageVisits, Visit, page_visits
 
@@ -205,13 +205,11 @@ def day_by_dermatologist(day: dt.date, off_grid_first: int | None = OFF_GRID_SHO
     people = {user.pk: cast(User, user) for user in dermatologists()}
     # 3 queries: the day's visits, named from `people` (visits.page_visits), which gains anyone
     # else they name, cancelled visits included (1 more query, only then).
-    bounds = clock.day_bounds(day)
     visits = page_visits(
-        starts_within(*bounds),
+        *clock.day_bounds(day),
         column="dermatologist_id",
         off_grid_first=off_grid_first,
         people=people,
-        window=bounds,
         key=("day", day),
     )
     today = clock.today()
@@ -244,22 +242,15 @@ def day_by_room(day: dt.date, off_grid_first: int | None = OFF_GRID_SHOWN) -> Ca
     # day's visits (visits.page_visits). The rooms in use are columns, and any other room
     # booked that day.
     every_room = {room.pk: room for room in Room.objects.all()}
-    bounds = clock.day_bounds(day)
     visits = page_visits(
-        starts_within(*bounds),
+        *clock.day_bounds(day),
         column="room_id",
         off_grid_first=off_grid_first,
         rooms=every_room,
-        window=bounds,
         key=("rooms", day),
     )
-    rooms = {pk: room for pk, room in every_room.items() if room.active}
-    for visit in visits.active:
-        if visit.room is not None:
-            rooms.setdefault(visit.room.pk, visit.room)
-    for pk in visits.off_grid_columns:
-        if pk is not None:
-            rooms.setdefault(pk, every_room[pk])
+    # The rooms in use, and any other room the day's visits or cancellations name.
+    rooms = {**visits.rooms, **{pk: room for pk, room in every_room.items() if room.active}}
     today = clock.today()
     columns = [
         Column(
@@ -293,11 +284,12 @@ def week_of(
     _, end = clock.day_bounds(monday + dt.timedelta(days=6))
     # 3 queries: the dermatologist's visits that week.
     visits = page_visits(
-        Q(dermatologist=dermatologist) & starts_within(start, end),
+        start,
+        end,
+        where=Q(dermatologist=dermatologist),
         column=TruncDate("starts_at"),  # the day in the clinic's time zone
         off_grid_first=off_grid_first,
         people={dermatologist.pk: dermatologist},
-        window=(start, end),
         key=("week", dermatologist.pk, monday),
     )
     hours = clock.clinic_hours()

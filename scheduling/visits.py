@@ -10,7 +10,7 @@ import datetime as dt
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -28,6 +28,7 @@ from scheduling.models import (
     CalendarChange,
     Room,
     VisitDisplay,
+    starts_within,
 )
 
 _VISIT = (
@@ -157,6 +158,9 @@ class PageVisits:
     off_grid: list[Visit]
     off_grid_total: int
     off_grid_columns: list[Any]
+    # Who and which rooms the visits and the columns name (not everyone the page passed in).
+    people: dict[int, User] = field(default_factory=dict)
+    rooms: dict[int, Room] = field(default_factory=dict)
 
 
 def calendar_version(start: dt.datetime, end: dt.datetime) -> tuple[int, int | None]:
@@ -184,8 +188,6 @@ def calendar_version(start: dt.datetime, end: dt.datetime) -> tuple[int, int | N
 class _Kept:
     version: tuple[int, int | None]
     visits: PageVisits
-    people: dict[int, User]  # everyone the visits and columns name, and every room
-    rooms: dict[int, Room]
 
 
 # Per process, the last pages' visits with the version they were read at. A front desk reloads
@@ -203,67 +205,58 @@ def forget_kept_visits() -> None:
 
 
 def page_visits(
-    where: Q,
+    start: dt.datetime,
+    end: dt.datetime,
     *,
+    where: Q | None = None,
     column: str | Expression,
     off_grid_first: int | None,
     people: dict[int, User] | None = None,
     rooms: dict[int, Room] | None = None,
-    window: tuple[dt.datetime, dt.datetime] | None = None,
     key: Hashable = None,
 ) -> PageVisits:
-    """A calendar page's visits (_read_page_visits, which says what they are and what `people`
-    and `rooms` do). With the page's `key` and the `window` of time that `where` lies in, they
-    are kept (_KEPT) and given again while the window's calendar_version stays the same: one
-    query instead of three, and no visit read or named again. The version is read before the
-    visits, so visits kept may be newer than their version (a write committed in between), never
-    older."""
-    if key is None or window is None:
-        return _read_page_visits(
-            where, column=column, off_grid_first=off_grid_first, people=people, rooms=rooms
+    """A calendar page's visits: those starting from `start` to `end` and matching `where` (on
+    Appointment), as _read_page_visits says, which also says what `people` and `rooms` do.
+
+    With the page's `key`, they are kept (_KEPT) and given again while the calendar_version of
+    `start` to `end` stays the same: one query instead of three, and no visit read or named
+    again. The version is read before the visits, so visits kept may be newer than their version
+    (a write committed in between), never older."""
+    within = starts_within(start, end) if where is None else starts_within(start, end) & where
+    kept_as: Hashable = None
+    version: tuple[int, int | None] = (0, None)
+    if key is not None:
+        version = calendar_version(start, end)
+        # Visits carry wall-clock times: the time zone is part of what they are.
+        kept_as = (
+            connection.alias,
+            key,
+            off_grid_first,
+            people is None,
+            rooms is None,
+            timezone.get_current_timezone_name(),
         )
-    version = calendar_version(*window)
-    # Visits carry wall-clock times: the time zone is part of what they are.
-    kept_as = (
-        connection.alias,
-        key,
-        off_grid_first,
-        people is None,
-        rooms is None,
-        timezone.get_current_timezone_name(),
-    )
-    with _kept_lock:
-        kept = _KEPT.get(kept_as)
-        if kept is not None:
-            _KEPT.move_to_end(kept_as)
-    if kept is not None and kept.version == version:
-        if people is not None:
-            for pk, person in kept.people.items():
-                people.setdefault(pk, person)
-        if rooms is not None:
-            for pk, room in kept.rooms.items():
-                rooms.setdefault(pk, room)
-        return kept.visits
+        with _kept_lock:
+            kept = _KEPT.get(kept_as)
+            if kept is not None:
+                _KEPT.move_to_end(kept_as)
+        if kept is not None and kept.version == version:
+            if people is not None:
+                for pk, person in kept.visits.people.items():
+                    people.setdefault(pk, person)
+            if rooms is not None:
+                for pk, room in kept.visits.rooms.items():
+                    rooms.setdefault(pk, room)
+            return kept.visits
     visits = _read_page_visits(
-        where, column=column, off_grid_first=off_grid_first, people=people, rooms=rooms
+        within, column=column, off_grid_first=off_grid_first, people=people, rooms=rooms
     )
-    # Who and which rooms the visits and columns name, to be named again on the kept visits'
-    # pages (not everyone the page passed: someone may stop taking appointments).
-    named_people = {v.dermatologist_id: v.dermatologist for v in (*visits.active, *visits.off_grid)}
-    named_rooms = {
-        v.room_id: v.room
-        for v in (*visits.active, *visits.off_grid)
-        if v.room_id is not None and v.room is not None
-    }
-    if column == "dermatologist_id" and people is not None:
-        named_people.update((pk, people[pk]) for pk in visits.off_grid_columns)
-    elif column == "room_id" and rooms is not None:
-        named_rooms.update((pk, rooms[pk]) for pk in visits.off_grid_columns if pk is not None)
-    with _kept_lock:
-        _KEPT[kept_as] = _Kept(version, visits, named_people, named_rooms)
-        _KEPT.move_to_end(kept_as)
-        while len(_KEPT) > _KEPT_PAGES:
-            _KEPT.popitem(last=False)
+    if kept_as is not None:
+        with _kept_lock:
+            _KEPT[kept_as] = _Kept(version, visits)
+            _KEPT.move_to_end(kept_as)
+            while len(_KEPT) > _KEPT_PAGES:
+                _KEPT.popitem(last=False)
     return visits
 
 
@@ -304,20 +297,29 @@ def _read_page_visits(
     )
     keys = [key for key, _ in per_column]
     # Someone or a room named by cancellations alone has a column too, named like the visits.
-    if column == "dermatologist_id":
-        for pk in keys:
-            if pk not in names.people:
-                names.person(pk)
-    elif column == "room_id":
-        for pk in keys:
-            if pk is not None and pk not in names.rooms:
-                names.room(pk)
+    column_people = keys if column == "dermatologist_id" else []
+    column_rooms = [pk for pk in keys if pk is not None] if column == "room_id" else []
+    for pk in column_people:
+        if pk not in names.people:
+            names.person(pk)
+    for pk in column_rooms:
+        if pk not in names.rooms:
+            names.room(pk)
     names.complete()
+    named = (*active, *off_grid)
     return PageVisits(
         active=active,
         off_grid=off_grid,
         off_grid_total=sum(count for _, count in per_column),
         off_grid_columns=keys,
+        people={
+            **{v.dermatologist_id: v.dermatologist for v in named},
+            **{pk: names.people[pk] for pk in column_people},
+        },
+        rooms={
+            **{v.room_id: v.room for v in named if v.room_id is not None and v.room is not None},
+            **{pk: names.rooms[pk] for pk in column_rooms},
+        },
     )
 
 

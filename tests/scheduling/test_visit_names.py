@@ -2,9 +2,10 @@
 visits' rows carrying neither (visits.page_visits). Anyone and any room else a visit names is
 read after, in one more query, and named as if it had been read with the visit."""
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
-from django.db.models import Q
 from django.urls import reverse
 
 from scheduling.calendar import day_by_dermatologist, day_by_room, week_of
@@ -17,6 +18,7 @@ from tests.scheduling.factories import AppointmentFactory, RoomFactory
 pytestmark = pytest.mark.django_db
 
 COLUMN = "dermatologist_id"
+DAY = (at(MONDAY, "00:00"), at(MONDAY + dt.timedelta(days=1), "00:00"))
 
 
 def _visit(dermatologist, *, room=None, status="booked", hhmm="09:00"):
@@ -41,7 +43,7 @@ def test_known_people_and_rooms_name_the_visits_in_three_queries(
     people = {okafor.pk: User.objects.get(pk=okafor.pk)}
     rooms = {room.pk: Room.objects.get(pk=room.pk)}
     with django_assert_num_queries(3):
-        visits = page_visits(Q(), column=COLUMN, off_grid_first=None, people=people, rooms=rooms)
+        visits = page_visits(*DAY, column=COLUMN, off_grid_first=None, people=people, rooms=rooms)
     assert _names(visits.active) == [("Amara Okafor", "Room 1")]
     assert _names(visits.off_grid) == [("Amara Okafor", "Room 1")]
     # The very objects passed in: each person and room is made once per page.
@@ -59,7 +61,7 @@ def test_anyone_and_any_room_else_is_read_once_and_added(
     rooms: dict = {}
     # The visits' three queries, then one for the people and one for the rooms.
     with django_assert_num_queries(5):
-        visits = page_visits(Q(), column=COLUMN, off_grid_first=None, people=people, rooms=rooms)
+        visits = page_visits(*DAY, column=COLUMN, off_grid_first=None, people=people, rooms=rooms)
     assert _names(visits.active) == [("Kwame Mensah", "Room 2")] * 2
     assert _names(visits.off_grid) == [("Amara Okafor", "Room 1")]
     assert visits.active[0].dermatologist.username == "kwame"
@@ -70,7 +72,7 @@ def test_anyone_and_any_room_else_is_read_once_and_added(
 
 def test_without_people_or_rooms_the_rows_carry_the_names(okafor, room):
     _visit(okafor, room=room)
-    visits = page_visits(Q(), column=COLUMN, off_grid_first=None)
+    visits = page_visits(*DAY, column=COLUMN, off_grid_first=None)
     assert _names(visits.active) == [("Amara Okafor", "Room 1")]
     assert visits.active[0].dermatologist.username == "amara"
 
@@ -108,7 +110,7 @@ def test_someone_named_by_cancellations_alone_is_named_for_their_column(
     # None of the cancelled visits listed (Django reads no rows for none): Kwame Mensah is known
     # from the columns' counts only. The visits, the counts, the people, the rooms.
     with django_assert_num_queries(4):
-        visits = page_visits(Q(), column=COLUMN, off_grid_first=0, people=people, rooms=rooms)
+        visits = page_visits(*DAY, column=COLUMN, off_grid_first=0, people=people, rooms=rooms)
     assert (visits.off_grid, visits.off_grid_total, visits.off_grid_columns) == ([], 1, [mensah.pk])
     assert people[mensah.pk].get_full_name() == "Kwame Mensah"
     assert rooms[room.pk].name == "Room 1"
@@ -119,7 +121,7 @@ def test_a_room_named_by_cancellations_alone_is_named_for_its_column(okafor, roo
     _visit(okafor, room=other_room, status="no_show", hhmm="10:00")
     _visit(okafor, status="cancelled", hhmm="11:00")  # no room: no room's column
     rooms = {room.pk: Room.objects.get(pk=room.pk)}
-    visits = page_visits(Q(), column="room_id", off_grid_first=0, rooms=rooms)
+    visits = page_visits(*DAY, column="room_id", off_grid_first=0, rooms=rooms)
     assert sorted(visits.off_grid_columns, key=str) == sorted([other_room.pk, None], key=str)
     assert rooms[other_room.pk].name == "Room 2"
     assert set(rooms) == {room.pk, other_room.pk}
